@@ -1,0 +1,3 @@
+"""nianbao: convert and check China's government-information-disclosure annual reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,183 @@
+"""Reading the three tables: align printed rows with the template's rows, then read their cells."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine import layout
+from engine.cells import BLANK, TEXT, Cell, read_value, split_fused
+from engine.labels import LabelIndex, split_label
+from engine.templates import DISPUTES, Row, Table, Template
+
+_FUSED = re.compile(r"^(?P<label>.*?[^\d\s.,+-])\s*(?P<digits>\d{2,})$")
+
+
+@dataclass
+class Notes:
+    """What the converter noticed, and where each value came from."""
+
+    notes: list[dict] = field(default_factory=list)
+    provenance: dict[str, dict] = field(default_factory=dict)
+
+    def add(self, code: str, message: str, pointer: str | None = None, line: int | None = None) -> None:
+        self.notes.append({"code": code, "message": message, "pointer": pointer, "line": line})
+
+
+def empty_table(table: Table) -> dict:
+    """Return the table's document object with every cell null."""
+    result: dict = {}
+    for row in table.rows:
+        node = result
+        for key in row.path:
+            node = node.setdefault(key, {})
+        for cell in row.cells:
+            node[cell.key] = None
+    return result
+
+
+def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes) -> dict:
+    """Read a template table from its region of the text into a document object."""
+    result = empty_table(table)
+    printed = layout.rows(lines, first_line)
+    if table is DISPUTES:
+        _read_disputes(printed, result, notes)
+        return result
+    index = LabelIndex(table)
+    found: dict[int, list[Cell]] = {}
+    position = 0
+    waiting: tuple[int, Cell] | None = None  # a row whose label line printed no values
+    pending: Cell | None = None  # the last label that matched nothing
+    for printed_row in printed:
+        labels, values = layout.values_after_label(printed_row)
+        has_values = any(cell.kind != BLANK for cell in values)
+        matched: tuple[int, Cell] | None = None
+        for cell in labels:
+            match = index.match(cell.text, position)
+            if match is None and pending is not None:
+                # A label broken over two lines, both parts needed to recognise it.
+                match = index.match(pending.text + cell.text, position)
+            if match is None:
+                match, fused = _fused(index, cell, position)
+                if match is not None:
+                    values, has_values = fused, True
+            if match is None:
+                continue
+            position = match.index + 1
+            if isinstance(match.item, Row):
+                matched = (match.index, cell)
+                if not match.exact:
+                    notes.add("label_differs",
+                              f"第{cell.line}行的行名“{cell.text}”与模板“{match.item.label}”不完全一致，按该行读取",
+                              f"/{table.key}{match.item.pointer}", cell.line)
+        if matched is not None:
+            found[matched[0]] = [matched[1], *values]
+            waiting = matched if not values else None
+            pending = None
+        elif has_values and waiting is not None:
+            # The values of a row printed on the line after its label (or after the label's tail).
+            found[waiting[0]] = [waiting[1], *values]
+            waiting = pending = None
+        elif labels:
+            pending = labels[-1]
+    for item_index, item in enumerate(table.items):
+        if not isinstance(item, Row):
+            continue
+        pointer = f"/{table.key}{item.pointer}"
+        if item_index not in found:
+            notes.add("row_not_found", f"未找到“{item.label}”行", pointer)
+            continue
+        label, *cells = found[item_index]
+        _read_row(item, pointer, label, cells, result, notes)
+    return result
+
+
+def _fused(index: LabelIndex, cell: Cell, position: int):
+    """A label with its digits glued on (规章000): match the label, split the digits if only one way."""
+    match = _FUSED.match(cell.text)
+    if not match:
+        return None, []
+    found = index.match(match["label"], position)
+    if found is None or not isinstance(found.item, Row):
+        return None, []
+    parts = split_fused(match["digits"], len(found.item.cells))
+    if parts is None:
+        return found, [Cell(match["digits"], "fused", cell.line, cell.column)]
+    column = cell.column + len(cell.raw) - len(match["digits"])
+    return found, [Cell(part, "value", cell.line, column) for part in parts]
+
+
+def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dict, notes: Notes) -> None:
+    node = result
+    for key in row.path:
+        node = node[key]
+    if any(cell.kind == "fused" for cell in cells):
+        notes.add("cells_unreadable",
+                  f"第{label.line}行“{label.text}”的数字连在一起（{cells[0].raw}），无法唯一拆分为{len(row.cells)}个单元格",
+                  pointer, label.line)
+        return
+    chosen, problem = layout.fit(cells, len(row.cells))
+    if chosen is None:
+        notes.add("cells_count_mismatch", f"第{label.line}行“{label.text}”{problem}，本行不读取", pointer, label.line)
+        return
+    for spec, cell in zip(row.cells, chosen):
+        cell_pointer = f"{pointer}/{spec.key}"
+        if cell.kind == BLANK:
+            continue
+        reading = read_value(cell.raw, spec.kind)
+        notes.provenance[cell_pointer] = {"line": cell.line, "column": cell.column, "raw": cell.raw}
+        if reading.problem:
+            notes.add("cell_unreadable", f"第{cell.line}行“{label.text}”的“{spec.title}”：{reading.problem}",
+                      cell_pointer, cell.line)
+            continue
+        if reading.converted:
+            notes.add("unit_converted", reading.converted, cell_pointer, cell.line)
+        node[spec.key] = reading.value
+
+
+def _read_disputes(printed: list[list[Cell]], result: dict, notes: Notes) -> None:
+    """Table 四 prints one row of 15 cells under a two-level header; some reports print 3 rows of 5."""
+    value_rows = [(labels, values) for labels, values in map(layout.values_after_label, printed)
+                  if any(cell.kind != BLANK for cell in values)]
+    rows = DISPUTES.rows
+    if len(value_rows) == 1:
+        labels, values = value_rows[0]
+        chosen, problem = layout.fit(values, 15)
+        if chosen is None:
+            line = values[0].line if values else None
+            notes.add("cells_count_mismatch", f"行政复议、行政诉讼表的数据行{problem}，本表不读取", "/disputes", line)
+            return
+        for number, row in enumerate(rows):
+            label = Cell(row.label, TEXT, chosen[0].line, 1)
+            _read_row(row, f"/disputes{row.pointer}", label, chosen[5 * number:5 * number + 5], result, notes)
+        return
+    by_label = {}
+    for labels, values in value_rows:
+        for row in rows:
+            if labels and split_label(labels[-1].text)[1] == split_label(row.label)[1]:
+                by_label[row] = (labels[-1], values)
+    if len(by_label) == 3:
+        for row, (label, values) in by_label.items():
+            _read_row(row, f"/disputes{row.pointer}", label, values, result, notes)
+        return
+    if not value_rows:
+        notes.add("table_empty", "行政复议、行政诉讼表没有数据行", "/disputes")
+    else:
+        notes.add("cells_count_mismatch", "行政复议、行政诉讼表的数据分散在多行，无法确定对应关系，本表不读取",
+                  "/disputes", value_rows[0][1][0].line)
+
+
+def decide_template(lines: Sequence[str], templates: Sequence[Template]) -> tuple[Template | None, str | None]:
+    """Decide the template from the header words only one template prints; None with a reason if unsure."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(lines)))
+    scores = {t.name: sum(1 for word in t.proactive.headers + t.applications.headers if word in text)
+              for t in templates}
+    best = max(scores.values())
+    if best == 0:
+        return None, "表格中没有只属于某一版模板的表头或行名，无法判断模板版本"
+    winners = [t for t in templates if scores[t.name] == best]
+    if len(winners) > 1:
+        return None, "表格同时具有2019版和2021版模板的表头，无法判断模板版本"
+    return winners[0], None

@@ -1,0 +1,1 @@
+"""The JSON Schemas of nianbao's documents, rule packs and scorecards."""
