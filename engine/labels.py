@@ -99,5 +99,6 @@ def _near(printed: str, label: str) -> bool:
     if label.startswith(printed) and (len(printed) >= 4 or 2 * len(printed) >= len(label)):
         return True
     if printed.startswith(label) and len(label) >= 2:
-        return True
+        # 规章000 is a label with its values glued on, read as such elsewhere, not a longer label.
+        return not any(ch.isdigit() for ch in printed[len(label):])
     return SequenceMatcher(None, printed, label).ratio() >= 0.8

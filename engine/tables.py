@@ -12,6 +12,7 @@ from engine.cells import BLANK, TEXT, Cell, read_value, split_fused
 from engine.labels import LabelIndex, split_label
 from engine.templates import DISPUTES, Row, Table, Template
 
+_LABEL_START = re.compile(r"(?<=\s)\S|[(（]|(?<![\d.])\d+[.、．]")
 _FUSED = re.compile(r"^(?P<label>.*?[^\d\s.,+-])\s*(?P<digits>\d{2,})$")
 
 
@@ -59,6 +60,9 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
             if match is None and pending is not None:
                 # A label broken over two lines, both parts needed to recognise it.
                 match = index.match(pending.text + cell.text, position)
+            if match is None or not isinstance(match.item, Row):
+                # Group and row labels printed in one cell (三、本年度办理结果 （一）予以公开).
+                match = _tail_match(index, cell.text, position) or match
             if match is None:
                 match, fused = _fused(index, cell, position)
                 if match is not None:
@@ -92,6 +96,17 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
         label, *cells = found[item_index]
         _read_row(item, pointer, label, cells, result, notes)
     return result
+
+
+def _tail_match(index: LabelIndex, text: str, position: int):
+    """Match the row label at the end of a cell that also holds its group labels."""
+    for split in _LABEL_START.finditer(text):
+        if split.start() == 0:
+            continue
+        match = index.match(text[split.start():], position)
+        if match is not None and isinstance(match.item, Row):
+            return match
+    return None
 
 
 def _fused(index: LabelIndex, cell: Cell, position: int):
