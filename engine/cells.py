@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 TEXT, BLANK, VALUE = "text", "blank", "value"
 
@@ -22,8 +23,7 @@ _PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", 
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell as printed: its text, kind, and where it stands in the source (1-based)."""
 
     raw: str
@@ -62,6 +62,7 @@ class Reading:
     converted: str | None = None  # set when a unit was converted (元 → 万元)
 
 
+@lru_cache(maxsize=65536)
 def read_value(raw: str, kind: str) -> Reading:
     """Read a printed cell as a cell of `kind` (count, signed, amount)."""
     text = clean(raw)

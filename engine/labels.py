@@ -54,13 +54,27 @@ class Match:
     exact: bool
 
 
+_INDEXES: dict[int, LabelIndex] = {}
+
+
+def label_index(table: Table) -> LabelIndex:
+    """The LabelIndex of a template table, built once (tables are module constants)."""
+    index = _INDEXES.get(id(table))
+    if index is None or index.table is not table:
+        index = _INDEXES[id(table)] = LabelIndex(table)
+    return index
+
+
 class LabelIndex:
     """The labels of one template table, ready to match printed labels in order."""
 
     WINDOW = 4  # how far ahead a loose match may look: further rows need their exact label
 
     def __init__(self, table: Table):
+        self.table = table
         self.items = table.items
+        # Reports print the same labels again and again: remember each answer.
+        self._memo: dict[tuple[str, int], Match | None] = {}
         self.cores: list[set[str]] = []
         self.enums: list[str] = []
         self.exact: dict[str, list[int]] = {}
@@ -73,6 +87,15 @@ class LabelIndex:
 
     def match(self, text: str, start: int) -> Match | None:
         """Match a printed label to the first fitting item at or after `start`, or None."""
+        key = (text, start)
+        if key in self._memo:
+            return self._memo[key]
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        found = self._memo[key] = self._match(text, start)
+        return found
+
+    def _match(self, text: str, start: int) -> Match | None:
         enum, core = split_label(text)
         if not core:
             return None
@@ -94,6 +117,7 @@ class LabelIndex:
         return None
 
 
+@lru_cache(maxsize=65536)
 def _near(printed: str, label: str) -> bool:
     """A near-miss label: a typo (危机 for 危及), or a label cut by a line break (没有现成…)."""
     if label.startswith(printed) and (len(printed) >= 4 or 2 * len(printed) >= len(label)):
@@ -101,4 +125,7 @@ def _near(printed: str, label: str) -> bool:
     if printed.startswith(label) and len(label) >= 2:
         # 规章000 is a label with its values glued on, read as such elsewhere, not a longer label.
         return not any(ch.isdigit() for ch in printed[len(label):])
+    # ratio() is at most 2·min/(sum of lengths): most prose and headers fail that bound for free.
+    if 2 * min(len(printed), len(label)) < 0.8 * (len(printed) + len(label)):
+        return False
     return SequenceMatcher(None, printed, label).ratio() >= 0.8

@@ -26,6 +26,8 @@ _TAIL_VALUE = re.compile(
     r"(?:(?<=\s)|^)(?:[+-]?\d[\d,]*(?:\.\s?\d+)?\s*(?:万元|元|万|件|条|项|个)?|[-—/])\s*$"
 )
 
+_TAIL_CHARS = frozenset("0123456789０１２３４５６７８９元万件条项个-—/")
+
 Row = list[Cell]
 
 
@@ -95,6 +97,9 @@ def _spaced(line: str, number: int) -> Row:
     values: list[Cell] = []
     end = len(line.rstrip())
     head = line[:end]
+    if not head or head[-1] not in _TAIL_CHARS:
+        label = head.strip()
+        return [Cell(label, TEXT, number, len(head) - len(head.lstrip()) + 1)] if label else []
     while True:
         match = _TAIL_VALUE.search(head)
         if not match or match.start() == 0 and not values and kind_of(head) != VALUE:

@@ -52,7 +52,7 @@ def agency_from_title(title: str) -> str | None:
     text = _TITLE_TAIL.sub("", text)
     text = _YEAR.sub(" ", text)
     text = _PUNCTUATION.sub("", text)
-    text = re.sub(r"^(关于|本)", "", text)
+    text = re.sub(r"^(关于|本)|(关于|的)$", "", text)
     return text if len(text) >= 2 else None
 
 

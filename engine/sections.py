@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from engine.templates import SECTION_TITLES
 
 _NUMERALS = "一二三四五六"
+_NUMERAL_CHARS = frozenset(_NUMERALS)
 _HEADING = re.compile(rf"^(?P<numeral>[{_NUMERALS}])\s*[、.,]\s*(?P<title>\S.*)$")
 _MARKUP = re.compile(r"\*\*|__|^#+\s*")
 _PUNCTUATION = re.compile(r"[\s、,，。.:：;；“”\"'()（）]+")
@@ -61,7 +62,7 @@ def find_sections(lines: Sequence[str]) -> list[dict]:
     """
     candidates = []
     for number, line in enumerate(lines, 1):
-        if line and ("、" in line or "." in line or "," in line or "．" in line or "，" in line):
+        if line.lstrip(" \t#*\u3000\xa0")[:1] in _NUMERAL_CHARS:
             found = _candidate(line)
             if found:
                 candidates.append((number, *found))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from engine import layout
 from engine.cells import BLANK, TEXT, Cell, read_value, split_fused
-from engine.labels import LabelIndex, split_label
+from engine.labels import LabelIndex, label_index, split_label
 from engine.templates import DISPUTES, Row, Table, Template
 
 _LABEL_START = re.compile(r"(?<=\s)\S|[(（]|(?<![\d.])\d+[.、．]")
@@ -46,16 +46,17 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
     if table is DISPUTES:
         _read_disputes(printed, result, notes)
         return result
-    index = LabelIndex(table)
+    index = label_index(table)
     found: dict[int, list[Cell]] = {}
     position = 0
     waiting: tuple[int, Cell] | None = None  # a row whose label line printed no values
     pending: Cell | None = None  # the last label that matched nothing
     for printed_row in printed:
-        labels, values = layout.values_after_label(printed_row)
-        has_values = any(cell.kind != BLANK for cell in values)
         matched: tuple[int, Cell] | None = None
-        for cell in labels:
+        values: list[Cell] = []
+        for place, cell in enumerate(printed_row):
+            if cell.kind != TEXT:
+                continue
             match = index.match(cell.text, position)
             if match is None and pending is not None:
                 # A label broken over two lines, both parts needed to recognise it.
@@ -63,26 +64,28 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
             if match is None or not isinstance(match.item, Row):
                 # Group and row labels printed in one cell (三、本年度办理结果 （一）予以公开).
                 match = _tail_match(index, cell.text, position) or match
+            fused = None
             if match is None:
                 match, fused = _fused(index, cell, position)
-                if match is not None:
-                    values, has_values = fused, True
             if match is None:
                 continue
             position = match.index + 1
             if isinstance(match.item, Row):
                 matched = (match.index, cell)
+                values = fused if fused is not None else _cells_after(printed_row, place)
                 if not match.exact:
                     notes.add("label_differs",
                               f"第{cell.line}行的行名“{cell.text}”与模板“{match.item.label}”不完全一致，按该行读取",
                               f"/{table.key}{match.item.pointer}", cell.line)
+        labels = [cell for cell in printed_row if cell.kind == TEXT]
         if matched is not None:
             found[matched[0]] = [matched[1], *values]
             waiting = matched if not values else None
             pending = None
-        elif has_values and waiting is not None:
+        elif waiting is not None and any(cell.kind != BLANK for cell in printed_row) and \
+                all(cell.kind != TEXT or not _has_digit(cell) for cell in printed_row):
             # The values of a row printed on the line after its label (or after the label's tail).
-            found[waiting[0]] = [waiting[1], *values]
+            found[waiting[0]] = [waiting[1], *_cells_after(printed_row, -1)]
             waiting = pending = None
         elif labels:
             pending = labels[-1]
@@ -96,6 +99,18 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
         label, *cells = found[item_index]
         _read_row(item, pointer, label, cells, result, notes)
     return result
+
+
+def _has_digit(cell: Cell) -> bool:
+    return any(ch.isdigit() for ch in cell.text)
+
+
+def _cells_after(row: list[Cell], place: int) -> list[Cell]:
+    """The cells after a row's label: label continuations (text without digits) skipped."""
+    rest = row[place + 1:]
+    while rest and rest[0].kind == TEXT and not _has_digit(rest[0]):
+        rest = rest[1:]
+    return rest
 
 
 def _tail_match(index: LabelIndex, text: str, position: int):
@@ -132,6 +147,11 @@ def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: di
         notes.add("cells_unreadable",
                   f"第{label.line}行“{label.text}”的数字连在一起（{cells[0].raw}），无法唯一拆分为{len(row.cells)}个单元格",
                   pointer, label.line)
+        return
+    stray = next((cell for cell in cells if cell.kind == TEXT), None)
+    if stray is not None:
+        notes.add("cell_unreadable", f"第{stray.line}行“{label.text}”的单元格“{stray.text}”不是数字，本行不读取",
+                  pointer, stray.line)
         return
     chosen, problem = layout.fit(cells, len(row.cells))
     if chosen is None:

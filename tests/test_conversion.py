@@ -137,3 +137,21 @@ def test_published_on_and_meta() -> None:
     assert meta["published_on"] == "2021-01-20"
     assert meta["agency"] == "双鸭山市商务局" and meta["year"] == 2020
     assert meta["source"]["format"] == "text" and len(meta["source"]["sha256"]) == 64
+
+
+def test_a_non_number_among_a_rows_values_voids_the_row() -> None:
+    text = (DATA / "seeds" / "000_c277f382703343a1.txt").read_text(encoding="utf-8")
+    # With tab padding the count would fit if "1 234" were skipped: it must not be.
+    document = convert_text(text.replace("规范性文件\t3\t3\t33", "规范性文件\t1 234\t3\t33\t"))
+    assert document["proactive"]["normative_documents"] == {"made": None, "published": None, "in_force": None}
+
+
+@pytest.mark.parametrize("title, agency, year", [
+    ("2021年某某市商务局政府信息公开工作年度报告", "某某市商务局", 2021),
+    ("某某县人民政府关于2022年度政府信息公开工作年度报告", "某某县人民政府", 2022),
+    ("**某某市统计局 2021 年度政府信息公开工作报告**", "某某市统计局", 2021),
+])
+def test_agency_and_year_from_title(title: str, agency: str, year: int) -> None:
+    text = (DATA / "seeds" / "004_87fcc03de9584bf1.txt").read_text(encoding="utf-8")
+    document = convert_text(text.replace("黑龙江省人民政府外事办公室 2020 年政府信息公开工作年度报告", title))
+    assert (document["meta"]["agency"], document["meta"]["year"]) == (agency, year)
