@@ -15,6 +15,7 @@ _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|成文日期|发文日期|印发日期|公开日期)\s*[:：]?\s*"
     r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
 )
+_NAVIGATION = re.compile(r"当前位置|您的位置|首页|>|»|›|\|")
 _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _PUNCTUATION = re.compile(r"[\s　:：,，。、\-—_|·()（）\[\]【】《》]+")
 
@@ -28,10 +29,11 @@ def _plain(line: str) -> str:
 def find_title(lines: Sequence[str], before: int) -> tuple[str | None, int | None]:
     """Return the report's title (with an agency line printed just above it) and its line number."""
     limit = min(before - 1 if before else len(lines), 40, len(lines))
-    for index in range(limit):
+    candidates = [index for index in range(limit) if _is_title(_plain(lines[index]))]
+    # A title names its year; a breadcrumb or a link list that mentions 年报 does not.
+    candidates.sort(key=lambda index: (not _YEAR.search(_plain(lines[index])), index))
+    for index in candidates[:1]:
         text = _plain(lines[index])
-        if not text or len(text) > 80 or not _REPORT.search(text):
-            continue
         parts = [text]
         # 山东省商务厅 / 2020年度政府信息公开工作报告: the agency on its own line above the title.
         for above in range(index - 1, max(index - 3, -1), -1):
@@ -44,6 +46,11 @@ def find_title(lines: Sequence[str], before: int) -> tuple[str | None, int | Non
             break
         return re.sub(r"\s+", " ", " ".join(parts)).strip(), index + 1
     return None, None
+
+
+def _is_title(text: str) -> bool:
+    return bool(text) and len(text) <= 80 and _REPORT.search(text) is not None and \
+        not _NAVIGATION.search(text)
 
 
 def agency_from_title(title: str) -> str | None:

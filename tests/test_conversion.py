@@ -155,3 +155,11 @@ def test_agency_and_year_from_title(title: str, agency: str, year: int) -> None:
     text = (DATA / "seeds" / "004_87fcc03de9584bf1.txt").read_text(encoding="utf-8")
     document = convert_text(text.replace("黑龙江省人民政府外事办公室 2020 年政府信息公开工作年度报告", title))
     assert (document["meta"]["agency"], document["meta"]["year"]) == (agency, year)
+
+
+def test_portal_navigation_is_not_the_title() -> None:
+    text = (DATA / "seeds" / "004_87fcc03de9584bf1.txt").read_text(encoding="utf-8")
+    page = "首页 > 政务公开 > 政府信息公开年报\n[bookmark: _GoBack]\n----------\n" + text
+    meta = convert_text(page)["meta"]
+    assert meta["agency"] == "黑龙江省人民政府外事办公室"
+    assert meta["title"].endswith("2020 年政府信息公开工作年度报告")
