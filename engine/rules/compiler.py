@@ -1,0 +1,394 @@
+"""Compile one rule: parse its expressions, type-check them per template, generate one function each.
+
+    compiled = compile_rule(when=None, for_each={"row": "rows(applications)"},
+                            assertion="row.total == row.natural_person + …", message="{label(row)}…",
+                            templates=["2019", "2021"], blanks_zero=True, locate=locate)
+    compiled.evaluate(document) -> list[Evaluation]
+
+`locate(part, offset) -> (line, column)` maps a character offset inside one part of the rule to
+the YAML file; parts are "when", "for_each.<name>", "assert" or "assert.<template>", "message".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from lark import Token, Tree
+
+from engine.rules import codegen
+from engine.rules.checker import Checker
+from engine.rules.nodes import CheckError, Node, mark, static_keys
+from engine.rules.parsing import (Locate, RuleCompileError, RuleSyntaxError, RuleTypeError, default_locate,
+                                  message_parts, parse)
+from engine.rules.explain import Explainer, Explanation
+from engine.rules.interpreter import BLANK, Tracer
+from engine.rules.functions import FunctionSpec, FunctionTable, LoadEnv, default_functions
+from engine.rules.runtime import EvalContext, Row, RuleRuntimeError, get_path, show
+from engine.rules.types import T, escape, from_schema, titles
+
+class Evaluation(NamedTuple):
+    """One result of a rule: outcome, binding (name → {pointer, label}), message, explanation, blanks."""
+
+    outcome: str  # pass | fail | not_applicable | not_evaluable | error
+    binding: dict[str, dict[str, Any]] | None
+    message: str | None
+    explanation: Explanation | None
+    blanks: list[str]
+
+
+_ENVS: dict[tuple[str, int], tuple[Any, LoadEnv]] = {}
+
+
+def _env_for(template: str, schemas: Mapping[str, Any] | None) -> LoadEnv:
+    """The document type and titles of a template, built once per schema object."""
+    if schemas is not None and template in schemas:
+        schema = schemas[template]
+    else:
+        from engine.schema import template_schema  # the shared schema, only when none was given
+        schema = template_schema(template)
+    key = (template, id(schema))
+    cached = _ENVS.get(key)
+    if cached is None or cached[0] is not schema:
+        cached = _ENVS[key] = (schema, LoadEnv(template, from_schema(schema), titles(schema)))
+    return cached[1]
+
+
+def _names_in(tree: Tree | Token) -> set[str]:
+    if isinstance(tree, Token):
+        return set()
+    found = {str(tree.children[0])} if tree.data == "name" else set()
+    children = tree.children[:1] if tree.data in ("attr",) else tree.children
+    for child in children:
+        found |= _names_in(child)
+    return found
+
+
+def _functions(functions: FunctionTable | Iterable[FunctionSpec] | None) -> FunctionTable:
+    if functions is None:
+        return default_functions()
+    if isinstance(functions, FunctionTable):
+        return functions
+    return FunctionTable(functions)
+
+
+def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str], when: str | None = None,
+                 for_each: Mapping[str, str] | None = None, message: str | None = None,
+                 blanks_zero: bool = False, locate: Locate | None = None,
+                 functions: FunctionTable | Iterable[FunctionSpec] | None = None,
+                 schemas: Mapping[str, Any] | None = None, label: str = "rule") -> CompiledRule:
+    """Parse, type-check (for each template) and compile a rule; raise RuleCompileError."""
+    templates = tuple(templates)
+    for_each = dict(for_each or {})
+    table = _functions(functions)
+    texts: dict[str, str] = {}
+    if when is not None:
+        texts["when"] = when
+    texts.update({f"for_each.{name}": text for name, text in for_each.items()})
+    if isinstance(assertion, str):
+        texts["assert"] = assertion
+    else:
+        texts.update({f"assert.{t}": text for t, text in assertion.items()})
+    if message is not None:
+        texts["message"] = message
+    locate = locate or default_locate(texts)
+    trees = {part: parse(text, part, locate) for part, text in texts.items() if part != "message"}
+    pieces = message_parts(message, locate) if message is not None else []
+    message_trees = [(parse(p[0], "message", locate, p[1]), p[1]) if isinstance(p, tuple) else p for p in pieces]
+    when_inside = when is not None and bool(_names_in(trees["when"]) & set(for_each))
+    plans: dict[str, _Plan] = {}
+    for template in templates:
+        env = _env_for(template, schemas)
+        plans[template] = _plan(template, env, table, texts, trees, message_trees, for_each, when_inside,
+                                blanks_zero, locate, templates, schemas, label)
+    return CompiledRule(templates, tuple(for_each), plans, blanks_zero)
+
+
+def _plan(template: str, env: LoadEnv, table: FunctionTable, texts: dict[str, str], trees: dict[str, Tree],
+          message_trees: list[Any], for_each: dict[str, str], when_inside: bool, blanks_zero: bool,
+          locate: Locate, templates: tuple[str, ...], schemas: Any, label: str) -> _Plan:
+    def check(part: str, tree: Tree, scope: dict[str, T], base: int = 0) -> Node:
+        try:
+            return Checker(texts[part][base:] if base else texts[part], env, table).check(tree, scope)
+        except CheckError as exc:
+            line, column = locate(part, base + exc.offset)
+            suffix = ""
+            if len(templates) > 1 and not _fails_everywhere(part, tree, scope, base, templates, schemas, table, texts):
+                suffix = f" (template {template})"
+            raise RuleTypeError(f"{part}: {exc.message}{suffix}", part, line, column) from None
+
+    scope: dict[str, T] = {}
+    when_node = None
+    if "when" in trees and not when_inside:
+        when_node = check("when", trees["when"], {})
+    loops: list[tuple[str, Node]] = []
+    for name, _ in for_each.items():
+        part = f"for_each.{name}"
+        node = check(part, trees[part], dict(scope))
+        if node.type.kind not in ("list", "any"):
+            line, column = locate(part, 0)
+            raise RuleTypeError(f"{part}: for_each needs a list, and this is a {node.type.kind}", part, line, column)
+        if name in (env.root.fields or {}):
+            line, column = locate(part, 0)
+            raise RuleTypeError(f"{part}: the name {name} would hide the document's {name}", part, line, column)
+        mark(node, False, True, True)
+        loops.append((name, node))
+        scope[name] = (node.type.item or T("any", nullable=True))
+    if "when" in trees and when_inside:
+        when_node = check("when", trees["when"], dict(scope))
+    part = "assert" if "assert" in trees else f"assert.{template}"
+    assertion = check(part, trees[part], dict(scope))
+    for node in filter(None, (when_node, assertion)):
+        if node.type.kind not in ("bool", "any"):
+            which = "when" if node is when_node else part
+            line, column = locate(which, node.start)
+            raise RuleTypeError(f"{which}: must be true or false, not {node.type.kind}", which, line, column)
+        mark(node, False, False)
+    message: list[Node | str] = []
+    for piece in message_trees:
+        if isinstance(piece, str):
+            message.append(piece)
+            continue
+        tree, base = piece
+        node = check("message", tree, dict(scope), base)
+        mark(node, True, False)
+        message.append(node)
+    gen = codegen.CodeGen(blanks_zero, label)
+    fn = gen.function(when_node, when_inside, loops, assertion)
+    return _Plan(template, env, fn, when_node, when_inside, loops, assertion, message, blanks_zero,
+                 _value_labels(assertion, scope, env), {name: static_keys(node) for name, node in loops})
+
+
+def _fails_everywhere(part: str, tree: Tree, scope: dict[str, T], base: int, templates: tuple[str, ...],
+                      schemas: Any, table: FunctionTable, texts: dict[str, str]) -> bool:
+    """Whether a part that failed for one template fails for all (then naming the template is noise)."""
+    for other in templates:
+        try:
+            Checker(texts[part][base:] if base else texts[part], _env_for(other, schemas), table).check(tree, scope)
+            return False
+        except CheckError:
+            continue
+    return True
+
+
+def _value_labels(node: Node, scope: dict[str, T], env: LoadEnv) -> dict[tuple[str, Any], str]:
+    """Chinese titles for the keys a bound name takes, from where it indexes a fixed object (col → 自然人)."""
+    out: dict[tuple[str, Any], str] = {}
+    stack = [node]
+    while stack:
+        here = stack.pop()
+        stack.extend(here.args)
+        if here.op != "index" or here.args[1].op != "var":
+            continue
+        name, obj = here.args[1].value, here.args[0]
+        base = obj.pointer or (obj.args[0].pointer if obj.op == "star" and obj.args else None)
+        values = scope.get(name).values if scope.get(name) is not None else None
+        for value in values or ():
+            if base is None:
+                continue
+            keys = obj.keys if obj.op == "star" else ("",)
+            for key in keys:
+                title = env.titles.get(f"{base}/{key}/{value}" if key else f"{base}/{value}")
+                if title:
+                    out.setdefault((name, value), title)
+    return out
+
+
+@dataclass
+class _Plan:
+    """A rule compiled for one template: its function and what the slow path needs."""
+
+    template: str
+    env: LoadEnv
+    fn: Callable[[dict[str, Any], EvalContext], Any]
+    when: Node | None
+    when_inside: bool
+    loops: list[tuple[str, Node]]
+    assertion: Node
+    message: list[Node | str]
+    zero: bool
+    value_labels: dict[tuple[str, Any], str]
+    list_keys: dict[str, tuple[str, ...] | None]
+    refs: dict[tuple[str, Any], dict[str, Any]] = field(default_factory=dict)
+
+    def ref(self, name: str, value: Any, document: Any = None) -> dict[str, Any]:
+        """What a binding shows: a row's pointer and label; a key's title; an array item's pointer."""
+        if isinstance(value, Row):
+            return value.ref
+        if isinstance(value, (str, int)):
+            key = (name, value)
+            ref = self.refs.get(key)
+            if ref is None:  # one shared (read-only) dict per value, as rows share theirs
+                ref = self.refs[key] = {"pointer": None, "label": self.value_labels.get(key) or show(value),
+                                        "value": value}
+            return ref
+        pointer = None
+        keys = self.list_keys.get(name)
+        items = get_path(document, keys) if keys and document is not None else None
+        if isinstance(items, list):
+            index = next((i for i, item in enumerate(items) if item is value), None)
+            pointer = None if index is None else "".join(f"/{escape(k)}" for k in keys or ()) + f"/{index}"
+        return {"pointer": pointer, "label": show(value)}
+
+    def binding(self, values: Any, document: Any = None) -> dict[str, dict[str, Any]]:
+        if len(self.loops) == 1:
+            return {self.loops[0][0]: self.ref(self.loops[0][0], values, document)}
+        return {name: self.ref(name, value, document) for (name, _), value in zip(self.loops, values)}
+
+    def env_of(self, values: Any) -> dict[str, Any]:
+        if not self.loops:
+            return {}
+        if len(self.loops) == 1:
+            return {self.loops[0][0]: values}
+        return {name: value for (name, _), value in zip(self.loops, values)}
+
+    def settle(self, document: dict[str, Any], ctx: EvalContext, values: Any, raw: Any) -> Evaluation:
+        """Turn one raw result into an Evaluation (the slow path for anything but true)."""
+        binding = self.binding(values, document) if self.loops else None
+        if raw is True:
+            return Evaluation("pass", binding, None, None, [])
+        if raw is None and self.when_inside:  # the generated code's "when is false" (never from the slow path)
+            return Evaluation("not_applicable", binding, None, None, [])
+        env = self.env_of(values)
+        tracer = Tracer(document, ctx, self.zero, self.env.titles)
+        try:
+            if raw is not False:
+                if self.when is not None and self.when_inside:
+                    applies = tracer.judge(self.when, env)
+                    if applies is BLANK:
+                        return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
+                    if applies is False:
+                        return Evaluation("not_applicable", binding, None, None, [])
+                raw = tracer.judge(self.assertion, env)
+                if raw is BLANK:
+                    return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
+                if raw is True:
+                    return Evaluation("pass", binding, None, None, [])
+                if raw is not False:
+                    return Evaluation("error", binding, f"the assertion gave {show(raw)}, not true or false",
+                                      None, [])
+        except RuleRuntimeError as exc:
+            return Evaluation("error", binding, str(exc), None, [])
+        except Exception as exc:  # noqa: BLE001 - whatever breaks stays inside this result
+            return Evaluation("error", binding, f"{type(exc).__name__}: {exc}", None, [])
+        return self.failure(document, ctx, env, binding)
+
+    def failure(self, document: dict[str, Any], ctx: EvalContext, env: dict[str, Any],
+                binding: dict[str, Any] | None) -> Evaluation:
+        tracer = Explainer(document, ctx, self.zero, self.env.titles)
+        try:
+            explanation = tracer.explain(self.assertion, env)
+        except Exception:  # noqa: BLE001 - a failure without an explanation is still a failure
+            explanation = None
+        return Evaluation("fail", binding, self.render(document, ctx, env), explanation, _unique(tracer.zeroed))
+
+    def render(self, document: dict[str, Any], ctx: EvalContext, env: dict[str, Any]) -> str | None:
+        if not self.message:
+            return None
+        out = []
+        for piece in self.message:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            try:
+                value = Tracer(document, ctx, self.zero, self.env.titles).judge(piece, env)
+                out.append("空" if value is BLANK else show(value))
+            except Exception:  # noqa: BLE001 - one bad placeholder must not lose the message
+                out.append("?")
+        return "".join(out)
+
+    def slow(self, document: dict[str, Any], ctx: EvalContext) -> list[Evaluation]:
+        """The whole rule by the interpreter alone (after the compiled function raised outside a binding)."""
+        tracer = Tracer(document, ctx, self.zero, self.env.titles)
+        try:
+            if self.when is not None and not self.when_inside:
+                applies = tracer.judge(self.when, {})
+                if applies is BLANK:
+                    return [Evaluation("not_evaluable", None, None, None, _unique(tracer.blanks))]
+                if applies is False:
+                    return [Evaluation("not_applicable", None, None, None, [])]
+            results: list[Evaluation] = []
+            self._bind(document, ctx, tracer, 0, {}, results)
+            return results or [Evaluation("not_applicable", None, None, None, [])]
+        except RuleRuntimeError as exc:
+            return [Evaluation("error", None, str(exc), None, [])]
+        except _Blanks as exc:
+            return [Evaluation("not_evaluable", None, None, None, _unique(exc.args[0]))]
+        except Exception as exc:  # noqa: BLE001
+            return [Evaluation("error", None, f"{type(exc).__name__}: {exc}", None, [])]
+
+    def _bind(self, document: dict[str, Any], ctx: EvalContext, tracer: Tracer, depth: int, env: dict[str, Any],
+              results: list[Evaluation]) -> None:
+        if depth == len(self.loops):
+            values = tuple(env[name] for name, _ in self.loops)
+            results.append(self.settle(document, ctx, values[0] if len(values) == 1 else values, _UNKNOWN))
+            return
+        name, node = self.loops[depth]
+        items = tracer.judge(node, env)
+        if items is BLANK:
+            raise _Blanks(tracer.blanks)
+        for item in items:
+            self._bind(document, ctx, tracer, depth + 1, {**env, name: item}, results)
+
+
+_UNKNOWN = object()  # a binding the slow path settles from scratch
+
+
+class _Blanks(Exception):
+    """A for_each list that could not be read."""
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_NOT_APPLICABLE = Evaluation("not_applicable", None, None, None, [])
+
+
+class CompiledRule:
+    """A rule ready to run: `evaluate(document)` gives one Evaluation per binding (at least one)."""
+
+    def __init__(self, templates: tuple[str, ...], names: tuple[str, ...], plans: dict[str, _Plan], zero: bool):
+        self.templates, self.names, self.plans, self.blanks_zero = templates, names, plans, zero
+
+    def evaluate(self, document: dict[str, Any], context: EvalContext | None = None) -> list[Evaluation]:
+        """Run the rule on one document; never raises (a broken rule gives outcome "error")."""
+        plan = self.plans.get(document.get("template")) if isinstance(document, dict) else None
+        if plan is None:
+            return [Evaluation("not_applicable", None, None, None, [])]
+        ctx = context if context is not None else EvalContext(document)
+        try:
+            raw = plan.fn(document, ctx)
+        except Exception:  # noqa: BLE001 - outside any binding: the interpreter says what happened
+            return plan.slow(document, ctx)
+        if raw is codegen.NOT_APPLICABLE:
+            return [Evaluation("not_applicable", None, None, None, [])]
+        if not plan.loops:
+            return [plan.settle(document, ctx, None, raw)]
+        if not raw:
+            return [Evaluation("not_applicable", None, None, None, [])]
+        out = []
+        if len(plan.loops) == 1:
+            name = plan.loops[0][0]
+            for value, ok in raw:
+                if ok is True:
+                    ref = value.ref if value.__class__ is Row else plan.ref(name, value, document)
+                    out.append(Evaluation("pass", {name: ref}, None, None, []))
+                else:
+                    out.append(plan.settle(document, ctx, value, ok))
+        else:
+            for values, ok in raw:
+                out.append(plan.settle(document, ctx, values, ok))
+        return out
+
+    def evaluate_slowly(self, document: dict[str, Any], context: EvalContext | None = None) -> list[Evaluation]:
+        """The same results by the interpreter alone (for tests: both paths must agree)."""
+        plan = self.plans.get(document.get("template")) if isinstance(document, dict) else None
+        if plan is None:
+            return [Evaluation("not_applicable", None, None, None, [])]
+        return plan.slow(document, context if context is not None else EvalContext(document))
+
+
+__all__ = ["CompiledRule", "EvalContext", "Evaluation", "Explanation", "RuleCompileError", "RuleSyntaxError",
+           "RuleTypeError", "compile_rule"]

@@ -1,0 +1,268 @@
+"""Check a report document against loaded packs: selection, scope, overrides, templates, then rules.
+
+Order of decisions for each rule of each pack (packs in load order, rules in file order):
+1. `select`/`ignore` (ruff-like prefixes) drop the rule entirely: it gives no result.
+2. A pack whose scope does not cover the report's region gives `not_applicable` for each of its
+   rules, saying why (the report's region, or that it is unknown).
+3. An override from another pack that applies to this report (that pack's scope and templates
+   cover it) changes the severity, or disables the rule (`not_applicable`); `overridden` says so.
+4. A report whose template is not one of the rule's gives `not_applicable`.
+5. The rule runs: one result per binding (a rule with no bindings gives one `not_applicable`);
+   a rule that raises gives one `error` result and never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.rules.packs import LEVELS, Override, Pack, Rule
+
+OUTCOMES = ("pass", "fail", "not_applicable", "not_evaluable", "error")
+Result = dict[str, Any]
+# What a result without a message of its own says (the rule's message is for failures).
+DEFAULT_MESSAGES = {"not_applicable": "适用条件不成立", "not_evaluable": "所需单元格为空白，无法评估"}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One --select/--ignore entry: ALL, a code prefix (A, A0, A01), a pack (national), or pack:prefix."""
+
+    text: str
+    pack: str | None
+    prefix: str
+
+    @classmethod
+    def parse(cls, text: str, packs: Iterable[str] = ()) -> Selector:
+        """Read one selector; a bare word that names one of `packs` selects that pack."""
+        text = text.strip()
+        if text.upper() == "ALL":
+            return cls(text, None, "")
+        if ":" in text:
+            pack, _, prefix = text.partition(":")
+            return cls(text, pack.strip(), prefix.strip().upper())
+        if text in packs:  # pack names are lower case and codes upper case, so `a01` is still A01
+            return cls(text, text, "")
+        return cls(text, None, text.upper())
+
+    def matches(self, pack: str, code: str) -> bool:
+        return (self.pack is None or self.pack == pack) and code.startswith(self.prefix)
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        return len(self.prefix), self.pack is not None
+
+
+def selected(pack: str, code: str, select: Sequence[Selector], ignore: Sequence[Selector]) -> bool:
+    """Whether a rule is on: the most specific matching selector decides; on a tie, ignore wins."""
+    best_select = max((s.specificity for s in select if s.matches(pack, code)), default=None)
+    if not select:
+        best_select = (-1, False)  # nothing selected means everything, at the lowest specificity
+    if best_select is None:
+        return False
+    best_ignore = max((s.specificity for s in ignore if s.matches(pack, code)), default=None)
+    return best_ignore is None or best_ignore < best_select
+
+
+def region_of(document: dict[str, Any]) -> dict[str, Any]:
+    meta = document.get("meta") if isinstance(document, dict) else None
+    region = meta.get("region") if isinstance(meta, dict) else None
+    return region if isinstance(region, dict) else {}
+
+
+def scope_miss(pack: Pack, document: dict[str, Any]) -> str | None:
+    """Why the pack's scope does not cover the report (a message), or None when it does."""
+    scope = pack.scope
+    if scope.level == "nationwide":
+        return None
+    region = region_of(document)
+    wanted = [("province", scope.province)]
+    if scope.level == "prefecture":
+        wanted.append(("prefecture", scope.prefecture))
+    for key, name in wanted:
+        actual = region.get(key)
+        if actual is None:
+            level = "省份" if key == "province" else "地市"
+            return f"规则包 {pack.name} 仅适用于{scope.describe()}；报告所属{level}未知"
+        if actual != name:
+            return f"规则包 {pack.name} 仅适用于{scope.describe()}；报告属于{actual}"
+    return None
+
+
+def template_miss(templates: Sequence[str], document: dict[str, Any]) -> str | None:
+    """Why the report's template is not one of `templates`, or None when it is."""
+    template = document.get("template") if isinstance(document, dict) else None
+    if template in templates:
+        return None
+    wanted = "、".join(templates)
+    if template is None:
+        return f"未能识别报告所用模板；本规则适用于{wanted}模板"
+    return f"报告采用{template}模板；本规则适用于{wanted}模板"
+
+
+class Checker:
+    """Checks documents against packs; build once, then call `check` for each report."""
+
+    def __init__(self, packs: Iterable[Pack], select: Iterable[str] = (), ignore: Iterable[str] = ()):
+        self.packs = list(packs)
+        names = [pack.name for pack in self.packs]
+        self.select = [Selector.parse(s, names) for s in select if s.strip()]
+        self.ignore = [Selector.parse(s, names) for s in ignore if s.strip()]
+        self.rules = [(pack, rule) for pack in self.packs for rule in pack.rules
+                      if selected(pack.name, rule.code, self.select, self.ignore)]
+
+    def unknown_selectors(self) -> list[str]:
+        """The --select/--ignore entries that match no rule of any pack (likely typos)."""
+        every = [(pack.name, rule.code) for pack in self.packs for rule in pack.rules]
+        return [s.text for s in (*self.select, *self.ignore) if not any(s.matches(*pc) for pc in every)]
+
+    def overrides_for(self, document: dict[str, Any]) -> dict[tuple[str, str], tuple[Pack, Override]]:
+        """(pack, code) → the override that applies to this report, with the pack that makes it.
+
+        Only packs that apply to the report (scope and templates) override anything. When several
+        do, the most specific scope wins, then the pack that comes later in pack order.
+        """
+        chosen: dict[tuple[str, str], tuple[Pack, Override]] = {}
+        ranked = sorted(enumerate(self.packs), key=lambda ip: (LEVELS.index(ip[1].scope.level), ip[0]))
+        for _, pack in ranked:
+            if not pack.overrides or scope_miss(pack, document) or template_miss(pack.templates, document):
+                continue
+            for override in pack.overrides:
+                chosen[(override.pack, override.code)] = (pack, override)
+        return chosen
+
+    def check(self, document: dict[str, Any]) -> list[Result]:
+        """Every result for this document, in pack order, rule order, then binding order."""
+        overrides = self.overrides_for(document)
+        misses = {pack.name: scope_miss(pack, document) for pack in self.packs}
+        context = _context(document)  # shared by the rules: the text is split into lines once
+        results: list[Result] = []
+        for pack, rule in self.rules:
+            found = overrides.get((pack.name, rule.code))
+            overridden = _overridden(found, rule) if found else None
+            severity = found[1].severity if found and found[1].severity else rule.severity
+            base = _base(pack, rule, severity, overridden)
+            if misses[pack.name]:
+                results.append(_result(base, "not_applicable", misses[pack.name]))
+            elif found and found[1].disable:
+                results.append(_result(base, "not_applicable",
+                                       f"已由规则包 {found[0].name} 停用：{found[1].reason}"))
+            elif reason := template_miss(rule.templates, document):
+                results.append(_result(base, "not_applicable", reason))
+            else:
+                results.extend(self._run(base, rule, document, context))
+        return results
+
+    def notes(self, document: dict[str, Any]) -> list[dict[str, Any]]:
+        """What the reader should know about how the packs met this report (scope, overrides)."""
+        out: list[dict[str, Any]] = []
+        for pack in self.packs:
+            miss = scope_miss(pack, document)
+            if miss:
+                out.append({"code": "pack-out-of-scope", "message": miss, "pack": pack.name})
+        for (target, code), (pack, override) in sorted(self.overrides_for(document).items()):
+            change = "停用" if override.disable else f"严重程度改为 {override.severity}"
+            out.append({"code": "rule-overridden", "pack": pack.name,
+                        "message": f"规则包 {pack.name} 将 {target}:{code} {change}：{override.reason}"})
+        return out
+
+    @staticmethod
+    def _run(base: Result, rule: Rule, document: dict[str, Any], context: Any) -> list[Result]:
+        try:
+            if context is None:
+                evaluations = list(rule.compiled.evaluate(document))
+            else:
+                evaluations = list(rule.compiled.evaluate(document, context))
+        except Exception as exc:  # noqa: BLE001 - a rule that breaks must never stop the others
+            detail = " ".join(str(exc).split())
+            return [_result(base, "error", f"规则运行出错：{type(exc).__name__}: {detail}")]
+        if not evaluations:
+            return [_result(base, "not_applicable", "没有需要检查的对象")]
+        return [_from_evaluation(base, evaluation) for evaluation in evaluations]
+
+
+def _context(document: dict[str, Any]) -> Any:
+    """The expression runtime's per-document context, or None when there is none to share."""
+    try:
+        from engine.rules.runtime import EvalContext
+    except ImportError:
+        return None
+    return EvalContext(document)
+
+
+def _overridden(found: tuple[Pack, Override], rule: Rule) -> dict[str, Any]:
+    pack, override = found
+    out: dict[str, Any] = {"by": pack.name}
+    if override.disable:
+        out["disable"] = True
+    else:
+        out["severity"] = override.severity
+        out["original_severity"] = rule.severity
+    out["reason"] = override.reason
+    return out
+
+
+def _base(pack: Pack, rule: Rule, severity: str, overridden: dict[str, Any] | None) -> Result:
+    return {
+        "pack": pack.name, "pack_version": pack.version, "code": rule.code, "name": rule.name,
+        "title": rule.title, "severity": severity, "category": rule.category,
+        "outcome": None, "message": None, "explanation": None, "binding": None, "blanks": [],
+        "overridden": overridden,
+    }
+
+
+def _result(base: Result, outcome: str, message: str | None) -> Result:
+    return {**base, "outcome": outcome, "message": message}
+
+
+def _from_evaluation(base: Result, evaluation: Any) -> Result:
+    outcome = getattr(evaluation, "outcome", "error")
+    outcome = outcome if outcome in OUTCOMES else "error"
+    message = _text(getattr(evaluation, "message", None))
+    if message is None and outcome in DEFAULT_MESSAGES:
+        message = DEFAULT_MESSAGES[outcome]
+    result = _result(base, outcome, message)
+    result["explanation"] = _explanation(getattr(evaluation, "explanation", None))
+    result["binding"] = jsonable(getattr(evaluation, "binding", None)) or None
+    result["blanks"] = [str(b) for b in getattr(evaluation, "blanks", None) or ()]
+    return result
+
+
+def _explanation(value: Any) -> dict[str, Any] | None:
+    """The explanation as {text, operands}: one line for people, the operands for programs."""
+    if value is None:
+        return None
+    as_dict = getattr(value, "as_dict", None)
+    if callable(as_dict):
+        return jsonable(as_dict())
+    return {"text": str(value), "operands": []}
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as plain JSON data: exact decimals as int or str, rows as their pointer and label."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else format(value.normalize(), "f")
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json):
+        return jsonable(to_json())
+    pointer = getattr(value, "pointer", None)
+    if isinstance(pointer, str):
+        label = getattr(value, "label", None)
+        return {"pointer": pointer, "label": label} if label is not None else {"pointer": pointer}
+    return str(value)

@@ -1,0 +1,414 @@
+"""Load rule packs: YAML with positions, the pack schema, then every rule compiled once.
+
+Every problem is an InputError of one line, `FILE:LINE:COLUMN: rule CODE: message`. A pack with any
+error is not loaded at all (a pack missing some of its rules would quietly check less), but every
+error in it is reported, and a broken pack never stops the others (`load_packs`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from engine.errors import InputError
+from engine.rules import yamlsource
+from engine.rules.yamlsource import Source, YamlError
+
+SCHEMA_FILE = "rulepack.schema.json"
+LEVELS = ("nationwide", "province", "prefecture")
+EXAMPLE_KINDS = ("pass", "fail", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a pack applies: nationwide, one province, or one prefecture of a province."""
+
+    level: str = "nationwide"
+    province: str | None = None
+    prefecture: str | None = None
+
+    def describe(self) -> str:
+        """The scope in words: 全国, 黑龙江省, 黑龙江省哈尔滨市."""
+        return "全国" if self.level == "nationwide" else (self.province or "") + (self.prefecture or "")
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"level": self.level}
+        out.update({k: v for k, v in (("province", self.province), ("prefecture", self.prefecture)) if v})
+        return out
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example document of a rule: its kind (pass, fail, not_applicable), index in that list, data, line."""
+
+    kind: str
+    index: int
+    data: dict[str, Any]
+    line: int
+
+
+@dataclass(frozen=True)
+class Override:
+    """A change that one pack makes to another pack's rule: a new severity, or disabling it."""
+
+    pack: str
+    code: str
+    reason: str
+    severity: str | None = None
+    disable: bool = False
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule and what the reports and the catalog show about it."""
+
+    code: str
+    name: str
+    title: str
+    severity: str
+    category: str
+    basis: str
+    description: str
+    templates: tuple[str, ...]
+    examples: tuple[Example, ...]
+    compiled: Any
+    line: int
+    blanks: str = "not_evaluable"
+    message: str | None = None
+    source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded rule pack."""
+
+    name: str
+    version: str
+    title: str
+    templates: tuple[str, ...]
+    scope: Scope
+    blanks: str
+    rules: tuple[Rule, ...]
+    overrides: tuple[Override, ...]
+    path: Path
+    description: str = ""
+    scoring: dict[str, Any] | None = None
+
+    def rule(self, code: str) -> Rule | None:
+        """The rule with this code, or None."""
+        return next((rule for rule in self.rules if rule.code == code), None)
+
+
+class PackError(InputError):
+    """A pack that could not be loaded; `errors` holds every problem, each one line."""
+
+    def __init__(self, errors: Sequence[InputError]):
+        first = errors[0]
+        super().__init__(first.message, first.file, first.place)
+        self.errors = list(errors)
+
+
+@functools.cache
+def pack_schema() -> dict[str, Any]:
+    """The rule pack JSON Schema (schemas/rulepack.schema.json); shared, so treat it as read-only."""
+    return json.loads(files("nianbao_schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(pack_schema())
+
+
+class _Errors:
+    """Collects the errors of one pack file, each placed at a line and column."""
+
+    def __init__(self, path: Path, source: Source | None = None):
+        self.path, self.source, self.items = path, source, []
+
+    def add(self, message: str, at: tuple[int, int] | None, code: str | None = None) -> None:
+        message = " ".join(message.split())  # one line, whatever the cause said
+        if code:
+            message = f"rule {code}: {message}"
+        place = f"{at[0]}:{at[1]}" if at else None
+        self.items.append(InputError(message, str(self.path), place))
+
+    def at(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
+        return self.source.where(path, key) if self.source else (1, 1)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            self.items.sort(key=lambda e: tuple(int(p) for p in (e.place or "0:0").split(":")))
+            raise PackError(self.items)
+
+
+def load_pack(path: str | Path, functions: Any = None) -> Pack:
+    """Load, check and compile one pack file; raise PackError listing every problem found."""
+    path = Path(path)
+    errors = _Errors(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.add(f"cannot read the pack: {exc}", None)
+        errors.raise_if_any()
+    try:
+        source = yamlsource.parse(text)
+    except YamlError as exc:
+        errors.add(exc.message, (exc.line, exc.column))
+        errors.raise_if_any()
+    errors.source = source
+    data = source.data
+    if not isinstance(data, dict):
+        errors.add("a rule pack is a YAML mapping with keys pack, version, title, templates, scope, rules",
+                   (1, 1))
+        errors.raise_if_any()
+    bad_rules, bad_parts = _schema_errors(data, errors)
+    if bad_parts & {"", "templates", "blanks", "rules"}:
+        errors.raise_if_any()  # what every rule needs is broken: compiling them would only add noise
+    pack_templates = tuple(data["templates"])
+    pack_blanks = data.get("blanks", "not_evaluable")
+    rules: list[Rule] = []
+    first: dict[str, int] = {}
+    for index, raw in enumerate(data["rules"]):
+        if index in bad_rules:
+            continue
+        code = raw["code"]
+        where = ("rules", index)
+        for seen_key, seen in (("code", code), ("name", raw["name"])):
+            mark = f"{seen_key}:{seen}"
+            if mark in first:
+                errors.add(f"duplicate rule {seen_key} {seen!r} (first used by the rule at line {first[mark]})",
+                           errors.at(where + (seen_key,)), code)
+            else:
+                first[mark] = errors.at(where)[0]
+        rule = _rule(raw, index, pack_templates, pack_blanks, errors, functions)
+        if rule is not None:
+            rules.append(rule)
+    overrides = () if "overrides" in bad_parts else _overrides(data, errors)
+    errors.raise_if_any()
+    scope = data["scope"]
+    return Pack(
+        name=data["pack"], version=data["version"], title=data["title"], templates=pack_templates,
+        scope=Scope(scope["level"], scope.get("province"), scope.get("prefecture")),
+        blanks=pack_blanks, rules=tuple(rules), overrides=overrides, path=path,
+        description=data.get("description", ""), scoring=data.get("scoring"),
+    )
+
+
+def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack_blanks: str,
+          errors: _Errors, functions: Any) -> Rule | None:
+    """Check one schema-valid rule against its pack and compile it; None when it has errors."""
+    code, where = raw["code"], ("rules", index)
+    count = len(errors.items)
+    templates = tuple(raw.get("templates", pack_templates))
+    outside = [t for t in templates if t not in pack_templates]
+    if outside:
+        errors.add(f"template {outside[0]} is not one of the pack's templates ({', '.join(pack_templates)})",
+                   errors.at(where + ("templates",)), code)
+    check = raw["assert"]
+    if isinstance(check, dict):
+        missing = [t for t in templates if t not in check]
+        extra = [t for t in check if t not in templates]
+        if missing:
+            errors.add(f"assert has no expression for template {missing[0]}", errors.at(where + ("assert",)), code)
+        for t in extra:
+            errors.add(f"assert names template {t}, which the rule does not apply to",
+                       errors.at(where + ("assert", t), key=True), code)
+    if len(errors.items) > count:
+        return None
+    blanks = raw.get("blanks", pack_blanks)
+    try:
+        compiled = _compile(raw, templates, blanks, functions,
+                            lambda part, offset: _locate(errors.source, where, part, offset))
+    except Exception as exc:  # noqa: BLE001 - RuleCompileError, or a compiler bug: both are this rule's
+        errors.add(_compile_message(exc), _compile_place(exc, errors, where), code)
+        return None
+    examples = tuple(
+        Example(kind, i, example, errors.at(where + ("examples", kind, i))[0])
+        for kind in EXAMPLE_KINDS
+        for i, example in enumerate(raw.get("examples", {}).get(kind, ()))
+    )
+    return Rule(
+        code=code, name=raw["name"], title=raw["title"], severity=raw["severity"],
+        category=raw["category"], basis=raw["basis"], description=raw.get("description", ""),
+        templates=templates, examples=examples, compiled=compiled, line=errors.at(where)[0],
+        blanks=blanks, message=raw.get("message"), source=raw,
+    )
+
+
+def _compile(raw: dict[str, Any], templates: tuple[str, ...], blanks: str, functions: Any,
+             locate: Any) -> Any:
+    """Compile a rule with the expression language (imported here: loading YAML alone needs none of it)."""
+    from engine.rules.compiler import compile_rule
+
+    return compile_rule(
+        when=raw.get("when"), for_each=raw.get("for_each") or {}, assertion=raw["assert"],
+        message=raw.get("message") or raw["title"], templates=templates,
+        blanks_zero=blanks == "zero", locate=locate, functions=functions,
+    )
+
+
+def _part_path(part: str) -> tuple[Any, ...]:
+    """The YAML path, inside a rule, of a compiler part name: "assert", "assert.2019", "for_each.row"."""
+    head, _, tail = part.partition(".")
+    return (head, tail) if tail else (head,)
+
+
+def _locate(source: Source | None, where: tuple[Any, ...], part: str, offset: int) -> tuple[int, int]:
+    if source is None:
+        return (1, 1)
+    return source.locate(where + _part_path(part), offset)
+
+
+def _compile_message(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    part = getattr(exc, "part", None)
+    if not hasattr(exc, "part"):  # not a RuleCompileError: a bug in the compiler, still this rule's error
+        message = f"cannot compile: {type(exc).__name__}: {message}"
+    elif part and not message.startswith(str(part)):
+        message = f"{part}: {message}"
+    return message
+
+
+def _compile_place(exc: Exception, errors: _Errors, where: tuple[Any, ...]) -> tuple[int, int]:
+    line, column = getattr(exc, "line", None), getattr(exc, "column", None)
+    if isinstance(line, int) and isinstance(column, int) and line > 0:
+        return line, column
+    part = getattr(exc, "part", None)
+    return errors.at(where + _part_path(part)) if isinstance(part, str) and part else errors.at(where)
+
+
+def _overrides(data: dict[str, Any], errors: _Errors) -> tuple[Override, ...]:
+    out: list[Override] = []
+    seen: set[tuple[str, str]] = set()
+    for i, raw in enumerate(data.get("overrides", ())):
+        line, column = errors.at(("overrides", i))
+        key = (raw["pack"], raw["code"])
+        if raw["pack"] == data.get("pack"):
+            errors.add("a pack cannot override its own rules; change the rule instead", (line, column))
+        elif key in seen:
+            errors.add(f"{raw['pack']}:{raw['code']} is overridden twice", (line, column))
+        seen.add(key)
+        out.append(Override(raw["pack"], raw["code"], raw["reason"], raw.get("severity"),
+                            bool(raw.get("disable", False)), line, column))
+    return tuple(out)
+
+
+def _schema_errors(data: dict[str, Any], errors: _Errors) -> tuple[set[int], set[str]]:
+    """Add every schema error of the pack; return the indices of bad rules and the bad top-level keys."""
+    bad: set[int] = set()
+    parts: set[str] = set()
+    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    for error in sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        code = None
+        if not path:
+            parts.add("extra" if error.validator == "additionalProperties" else "")
+        elif path[0] != "rules" or len(path) < 2 or not isinstance(path[1], int):
+            parts.add(str(path[0]))
+        else:
+            bad.add(path[1])
+            rule = rules[path[1]] if path[1] < len(rules) else None
+            code = rule.get("code") if isinstance(rule, dict) and isinstance(rule.get("code"), str) else None
+            code = code or f"#{path[1] + 1}"
+        for message, at in _explain(error, path, errors, 2 if code else 0):
+            errors.add(message, at, code)
+    return bad, parts
+
+
+def _explain(error: jsonschema.ValidationError, path: tuple[Any, ...], errors: _Errors,
+             skip: int) -> Iterable[tuple[str, tuple[int, int]]]:
+    """Readable message(s) and place(s) for one schema error; `skip` path items are already named."""
+    name = ".".join(str(p) for p in path[skip:]) or ("the rule" if skip else "the pack")
+    kind, instance = error.validator, error.instance
+    if "propertyNames" in error.absolute_schema_path:
+        quoted = isinstance(instance, (int, float)) and str(instance) in (error.validator_value or ())
+        message = (f'key {instance} must be written quoted: "{instance}"' if quoted
+                   else f"key {instance!r} is not allowed: {error.message}")
+        yield f"{name}: {message}", errors.at(path + (instance,), key=True)
+        return
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {}))
+        for key in instance:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(known)})"
+                yield f"unknown key {key!r} in {name}{hint}", errors.at(path + (key,), key=True)
+        return
+    if kind == "required" and isinstance(instance, dict):
+        for key in error.validator_value:
+            if key not in instance:
+                yield f"{name} lacks required key {key!r}", errors.at(path)
+        return
+    at = errors.at(path)
+    if kind == "oneOf" and path[:1] == ("overrides",):
+        yield "an override gives either severity or disable: true (not both, not neither)", at
+    elif kind == "not" and len(path) >= 2 and path[-2] == "scope":
+        yield f"scope.{path[-1]} is not allowed at this scope level", at
+    elif kind == "enum":
+        quoted = isinstance(instance, (int, float)) and str(instance) in error.validator_value
+        hint = f' (write it quoted: "{instance}")' if quoted else _close(instance, error.validator_value)
+        yield f"{name}: {instance!r} is not one of {', '.join(map(str, error.validator_value))}{hint}", at
+    elif kind == "type" and "string" in error.validator_value and isinstance(instance, (int, float, bool)):
+        yield f"{name} must be a string (write it quoted: \"{instance}\")", at
+    else:
+        yield f"{name}: {error.message}", at
+
+
+def _close(value: Any, options: Iterable[Any]) -> str:
+    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def load_packs(sources: Iterable[str | Path | tuple[str, str | Path]],
+               functions: Any = None) -> tuple[list[Pack], list[InputError]]:
+    """Load many packs: those that load, in a stable order, and every problem met.
+
+    `sources` are paths or (plugin name, path) pairs. Packs are ordered nationwide first, then by
+    scope level and name. Overrides naming an unknown pack or code are reported and dropped.
+    """
+    packs: list[Pack] = []
+    problems: list[InputError] = []
+    for item in sources:
+        plugin, path = item if isinstance(item, tuple) else (None, item)
+        try:
+            pack = load_pack(path, functions)
+        except PackError as exc:
+            problems.extend(exc.errors)
+            continue
+        clash = next((p for p in packs if p.name == pack.name), None)
+        if clash is not None:
+            problems.append(InputError(f"pack {pack.name!r} is already loaded from {clash.path}; this one is ignored",
+                                       str(path), "1:1"))
+            continue
+        packs.append(pack)
+    packs.sort(key=lambda p: (LEVELS.index(p.scope.level), p.name))
+    return [_check_overrides(pack, packs, problems) for pack in packs], problems
+
+
+def _check_overrides(pack: Pack, packs: list[Pack], problems: list[InputError]) -> Pack:
+    """The pack without overrides that name an unknown pack or rule (each reported)."""
+    by_name = {p.name: p for p in packs}
+    kept = []
+    for override in pack.overrides:
+        target = by_name.get(override.pack)
+        if target is None:
+            close = _close(override.pack, by_name)
+            message = f"override of {override.pack}:{override.code}: no pack {override.pack!r} is loaded{close}"
+        elif target.rule(override.code) is None:
+            close = _close(override.code, [r.code for r in target.rules])
+            message = f"override of {override.pack}:{override.code}: pack {override.pack} has no rule {override.code}{close}"
+        else:
+            kept.append(override)
+            continue
+        problems.append(InputError(message, str(pack.path), f"{override.line}:{override.column}"))
+    return pack if len(kept) == len(pack.overrides) else replace(pack, overrides=tuple(kept))

@@ -1,0 +1,194 @@
+"""What compiled rules use while they run: rows, text matches, the per-document context, numbers.
+
+Numbers: integers stay Python ints (exact, and fast); only non-integers are Decimals (amounts in
+万元, decimal literals, `/`), computed in Python's default decimal context: exact up to 28
+significant digits, which report figures never approach, and `/` rounded to 28 digits. A JSON
+float is turned into the Decimal of its shortest repr, so 3601.21885 stays 3601.21885. Floats never
+reach rule arithmetic.
+"""
+
+from __future__ import annotations
+
+import bisect
+import decimal
+import json
+from decimal import Decimal
+from typing import Any
+
+
+
+class RuleRuntimeError(Exception):
+    """A rule that broke while running (division by zero, a bad date…): becomes outcome "error"."""
+
+
+class Blank(Exception):
+    """Raised by compiled code where a rule reads a blank (null) value; the slow path names it."""
+
+
+class Row:
+    """One row of a table, as `rows(table)` yields it: the row's cells, its pointer and label."""
+
+    __slots__ = ("d", "pointer", "label", "ref")
+
+    def __init__(self, d: dict[str, Any], pointer: str, label: str, ref: dict[str, Any]):
+        self.d, self.pointer, self.label, self.ref = d, pointer, label, ref
+
+    def __repr__(self) -> str:
+        return f"Row({self.pointer!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and other.pointer == self.pointer and other.d == self.d
+
+    __hash__ = None  # type: ignore[assignment]  # rows are compared by value, never hashed
+
+
+class Match(dict):
+    """One occurrence found in the report text: {text, line, column, pattern}; shows as 词（第N行）."""
+
+    def __str__(self) -> str:
+        return f"{self['text']}（第{self['line']}行）"
+
+
+class EvalContext:
+    """What the functions of one document share: the document, its lines and where they start."""
+
+    __slots__ = ("document", "cache", "_lines", "_starts")
+
+    def __init__(self, document: dict[str, Any]):
+        self.document = document
+        self.cache: dict[Any, Any] = {}  # results of document functions called with constant arguments
+        self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def text(self) -> str:
+        text = self.document.get("text")
+        return text if isinstance(text, str) else ""
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset in the text where each line starts (index 0 is line 1)."""
+        if self._starts is None:
+            starts, at = [], 0
+            for line in self.lines:
+                starts.append(at)
+                at += len(line) + 1
+            self._starts = starts
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of a text offset."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def section(self, number: Any) -> dict[str, Any] | None:
+        """The first section numbered `number`, or None."""
+        for item in self.document.get("sections") or ():
+            if isinstance(item, dict) and item.get("number") == number:
+                return item
+        return None
+
+    def span(self, number: Any | None) -> tuple[int, int]:
+        """The text offsets [start, end) of section `number` (the whole text when None; empty when absent)."""
+        if number is None:
+            return 0, len(self.text)
+        item = self.section(number)
+        if item is None or not isinstance(item.get("line"), int):
+            return 0, 0
+        first = max(item["line"], 1)
+        last = item.get("end_line") if isinstance(item.get("end_line"), int) else len(self.lines)
+        last = min(max(last, first), len(self.lines))
+        if first > len(self.lines):
+            return 0, 0
+        return self.starts[first - 1], self.starts[last - 1] + len(self.lines[last - 1])
+
+
+def memo(ctx: EvalContext, key: Any, fn: Any, *args: Any) -> Any:
+    """fn(ctx, *args), computed once per context (text_find([...]) in a rule's when, assert and message)."""
+    try:
+        return ctx.cache[key]
+    except KeyError:
+        value = ctx.cache[key] = fn(ctx, *args)
+        return value
+
+
+def get_path(value: Any, keys: tuple[str, ...]) -> Any:
+    """The value under `keys`, or None when anything on the way is missing or not an object."""
+    for key in keys:
+        if value.__class__ is not dict:
+            return None
+        value = value.get(key)
+    return value
+
+
+def to_decimal(value: Any) -> Any:
+    """A JSON float as the Decimal it prints as; anything else unchanged."""
+    return Decimal(repr(value)) if value.__class__ is float else value
+
+
+def divide(a: Any, b: Any) -> Decimal:
+    """a / b as a Decimal (to 28 significant digits, like every Decimal operation); b == 0 is a rule error."""
+    if not b:
+        raise RuleRuntimeError(f"division by zero ({show(a)} / {show(b)})")
+    return Decimal(a) / Decimal(b)
+
+
+def number(text: str) -> int | Decimal | None:
+    """A number as printed in a report (commas and spaces ignored); None when it is not one."""
+    cleaned = text.replace(",", "").replace("，", "").replace(" ", "").strip()
+    if cleaned.isdigit():
+        return int(cleaned)
+    try:
+        value = Decimal(cleaned)
+    except decimal.InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def show(value: Any) -> str:
+    """A value as messages and explanations print it."""
+    if value is None:
+        return "空"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, Row):
+        return value.label
+    if isinstance(value, Match):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(show(item) for item in value) if value else "（无）"
+    if isinstance(value, dict):
+        for key in ("heading", "message", "title"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def is_blank(value: Any) -> bool:
+    """Null, an empty or all-space string, an empty list, or an object whose cells are all blank."""
+    if value is None:
+        return True
+    if isinstance(value, Row):
+        value = value.d
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return not value
+    if isinstance(value, dict):
+        return all(is_blank(item) for item in value.values())
+    return False
