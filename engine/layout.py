@@ -55,13 +55,13 @@ def detect(lines: Sequence[str]) -> str:
     return "lines"
 
 
-def rows(lines: Sequence[str], first_line: int) -> list[Row]:
-    """Cut region lines (the first being line `first_line` of the text) into rows of cells."""
+def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
+    """Cut region lines (the first being line `first_line` of the text) into (layout, rows of cells)."""
     layout = detect(lines)
     if layout == "tabcells":
-        return _tab_cells(lines, first_line)
+        return layout, _tab_cells(lines, first_line)
     if layout == "lines":
-        return _lines(lines, first_line)
+        return layout, _lines(lines, first_line)
     result: list[Row] = []
     for offset, line in enumerate(lines):
         line = scrub(line)
@@ -81,7 +81,7 @@ def rows(lines: Sequence[str], first_line: int) -> list[Row]:
         else:
             cells = _spaced(line, number)
         result.append(cells)
-    return result
+    return layout, result
 
 
 def _split(line: str, separator: str, number: int) -> Row:

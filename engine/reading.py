@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from engine.errors import InputError
 
@@ -73,8 +74,9 @@ def _utf16_without_bom(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _plausible_chinese(text: str) -> bool:
-    """GB18030 decodes almost any bytes; real text is mostly common CJK, ASCII and punctuation."""
+    """GB18030 decodes almost any bytes; text from another encoding lands in private-use or unassigned
+    code points, or in scripts a Chinese report never uses."""
     sample = text[:20000]
-    common = sum(1 for ch in sample if ch < "\u0080" or "\u4e00" <= ch <= "\u9fa5" or "\u3000" <= ch <= "\u303f"
-                 or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·")
-    return common >= 0.95 * len(sample)
+    odd = sum(1 for ch in sample if ch >= "\u0080" and (unicodedata.category(ch) in ("Co", "Cn")
+                                                         or "\uac00" <= ch <= "\ud7af"))
+    return odd <= 0.02 * len(sample)

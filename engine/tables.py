@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from engine import layout
 from engine.cells import BLANK, TEXT, Cell, read_value, split_fused
+from engine.grid import GRID_LAYOUTS, ColumnGrid
 from engine.labels import LabelIndex, label_index, split_label
 from engine.templates import DISPUTES, Row, Table, Template
 
@@ -42,18 +43,22 @@ def empty_table(table: Table) -> dict:
 def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes) -> dict:
     """Read a template table from its region of the text into a document object."""
     result = empty_table(table)
-    printed = layout.rows(lines, first_line)
+    shape, printed = layout.rows(lines, first_line)
     if table is DISPUTES:
         _read_disputes(printed, result, notes)
         return result
     index = label_index(table)
-    found: dict[int, list[Cell]] = {}
+    found: dict[int, tuple[Cell, list[Cell], list[Cell] | None]] = {}
+    grid = ColumnGrid(table) if shape in GRID_LAYOUTS else None
     position = 0
     waiting: tuple[int, Cell] | None = None  # a row whose label line printed no values
     pending: Cell | None = None  # the last label that matched nothing
     for printed_row in printed:
+        if grid is not None:
+            grid.observe(printed_row)
         matched: tuple[int, Cell] | None = None
         values: list[Cell] = []
+        by_grid: list[Cell] | None = None
         for place, cell in enumerate(printed_row):
             if cell.kind != TEXT:
                 continue
@@ -73,22 +78,25 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
             if isinstance(match.item, Row):
                 matched = (match.index, cell)
                 values = fused if fused is not None else _cells_after(printed_row, place)
+                by_grid = grid.place(match.item, printed_row, place) if grid and fused is None else None
                 if not match.exact:
                     notes.add("label_differs",
                               f"第{cell.line}行的行名“{cell.text}”与模板“{match.item.label}”不完全一致，按该行读取",
                               f"/{table.key}{match.item.pointer}", cell.line)
         labels = [cell for cell in printed_row if cell.kind == TEXT]
         if matched is not None:
-            found[matched[0]] = [matched[1], *values]
+            found[matched[0]] = (matched[1], values, by_grid)
             waiting = matched if not values else None
             pending = None
         elif waiting is not None and any(cell.kind != BLANK for cell in printed_row) and \
                 all(cell.kind != TEXT or not _has_digit(cell) for cell in printed_row):
             # The values of a row printed on the line after its label (or after the label's tail).
-            found[waiting[0]] = [waiting[1], *_cells_after(printed_row, -1)]
+            found[waiting[0]] = (waiting[1], _cells_after(printed_row, -1), None)
             waiting = pending = None
         elif labels:
             pending = labels[-1]
+    if grid is not None and not _grid_agrees(table, found):
+        found = {key: (label, cells, None) for key, (label, cells, _) in found.items()}
     for item_index, item in enumerate(table.items):
         if not isinstance(item, Row):
             continue
@@ -96,9 +104,18 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
         if item_index not in found:
             notes.add("row_not_found", f"未找到“{item.label}”行", pointer)
             continue
-        label, *cells = found[item_index]
-        _read_row(item, pointer, label, cells, result, notes)
+        label, cells, by_grid = found[item_index]
+        _read_row(item, pointer, label, cells, result, notes, by_grid)
     return result
+
+
+def _grid_agrees(table: Table, found: dict) -> bool:
+    """Trust the header's positions only if every row the count settles stands where they say."""
+    for item_index, (_label, cells, by_grid) in found.items():
+        chosen, _ = layout.fit(cells, len(table.items[item_index].cells))
+        if chosen is not None and chosen != by_grid:
+            return False
+    return True
 
 
 def _has_digit(cell: Cell) -> bool:
@@ -139,7 +156,8 @@ def _fused(index: LabelIndex, cell: Cell, position: int):
     return found, [Cell(part, "value", cell.line, column) for part in parts]
 
 
-def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dict, notes: Notes) -> None:
+def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dict, notes: Notes,
+              by_grid: list[Cell] | None = None) -> None:
     node = result
     for key in row.path:
         node = node[key]
@@ -154,6 +172,8 @@ def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: di
                   pointer, stray.line)
         return
     chosen, problem = layout.fit(cells, len(row.cells))
+    if chosen is None and by_grid is not None:
+        chosen = by_grid  # the header's column positions settle what the count could not
     if chosen is None:
         notes.add("cells_count_mismatch", f"第{label.line}行“{label.text}”{problem}，本行不读取", pointer, label.line)
         return

@@ -1,0 +1,36 @@
+"""Expanding the command line's inputs (files, folders, globs) into the reports to read, in order."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+REPORT_SUFFIXES = (".txt", ".text", ".md")
+DOCUMENT_SUFFIXES = (".json",)
+
+
+def expand(arguments: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield each input file: files as given, folders walked (sorted), globs expanded (sorted).
+
+    A name that matches nothing is yielded as it is, so that reading it reports the error in order.
+    """
+    seen: set[Path] = set()
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in REPORT_SUFFIXES + DOCUMENT_SUFFIXES)
+        elif not path.exists() and glob.has_magic(str(argument)):
+            candidates = sorted(Path(p) for p in glob.glob(str(argument), recursive=True) if Path(p).is_file())
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            if candidate not in seen:
+                seen.add(candidate)
+                yield candidate
+
+
+def is_document(path: Path) -> bool:
+    """Whether the input is an already converted JSON document rather than a report."""
+    return path.suffix.lower() in DOCUMENT_SUFFIXES
