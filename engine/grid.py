@@ -17,16 +17,29 @@ from engine.templates import APPLICANT_ALIASES, Row, Table
 GRID_LAYOUTS = ("tabs", "pipes")
 
 
+_KEYS: dict[int, tuple[Table, dict[str, str]]] = {}
+
+
+def _column_keys(table: Table) -> dict[str, str]:
+    """Column title (as split_label reads it) → cell key, for every column the table prints."""
+    known = _KEYS.get(id(table))  # templates are module constants; hashing one walks every row
+    if known is not None and known[0] is table:
+        return known[1]
+    keys: dict[str, str] = {}
+    for row in table.rows:
+        for cell in row.cells:
+            keys.setdefault(split_label(cell.title)[1], cell.key)
+            for alias in APPLICANT_ALIASES.get(cell.key, ()):
+                keys.setdefault(split_label(alias)[1], cell.key)
+    _KEYS[id(table)] = (table, keys)
+    return keys
+
+
 class ColumnGrid:
     """The column index of each cell key, as the latest header rows print them."""
 
     def __init__(self, table: Table):
-        self.keys: dict[str, str] = {}
-        for row in table.rows:
-            for cell in row.cells:
-                self.keys.setdefault(split_label(cell.title)[1], cell.key)
-                for alias in APPLICANT_ALIASES.get(cell.key, ()):
-                    self.keys.setdefault(split_label(alias)[1], cell.key)
+        self.keys = _column_keys(table)
         self.columns: dict[str, int] = {}
         self._in_header = False
 

@@ -16,6 +16,7 @@ _NUMERAL = "一二三四五六七八九十"
 _ENUM = re.compile(
     rf"^(?:\((?P<paren>[{_NUMERAL}]+|\d+)\)|(?P<cn>[{_NUMERAL}]+)[、.,]|(?P<arabic>\d+)[.、,)]|(?P<bare>[{_NUMERAL}])(?=[^{_NUMERAL}]))"
 )
+_SENTENCE = ("。", "；", "，", ";")
 _REMARK = re.compile(r"\([^()]*\)")
 _DROP = re.compile(r"[\s*#“”\"'‘’「」『』《》:;,.。;、·]+")
 
@@ -74,7 +75,7 @@ class LabelIndex:
         self.table = table
         self.items = table.items
         # Reports print the same labels again and again: remember each answer.
-        self._memo: dict[tuple[str, int], Match | None] = {}
+        self._memo: dict[tuple, object] = {}
         self.cores: list[set[str]] = []
         self.enums: list[str] = []
         self.exact: dict[str, list[int]] = {}
@@ -87,13 +88,17 @@ class LabelIndex:
 
     def match(self, text: str, start: int) -> Match | None:
         """Match a printed label to the first fitting item at or after `start`, or None."""
-        key = (text, start)
-        if key in self._memo:
+        return self.remember((text, start), lambda: self._match(text, start))
+
+    def remember(self, key: tuple, compute):
+        """Return the remembered answer for `key`, computing it once (reports repeat their labels)."""
+        try:
             return self._memo[key]
-        if len(self._memo) > 100_000:
-            self._memo.clear()
-        found = self._memo[key] = self._match(text, start)
-        return found
+        except KeyError:
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            found = self._memo[key] = compute()
+            return found
 
     def _match(self, text: str, start: int) -> Match | None:
         enum, core = split_label(text)
@@ -107,8 +112,8 @@ class LabelIndex:
             # row whose neighbours all went missing.
             if numbered or index < start + self.WINDOW or not self.enums[index]:
                 return Match(index, self.items[index], True)
-        if len(core) < 2:
-            return None
+        if len(core) < 2 or any(mark in text for mark in _SENTENCE):
+            return None  # prose is never a loosely printed label
         for index in range(start, min(start + self.WINDOW, len(self.items))):
             if enum and self.enums[index] and enum != self.enums[index]:
                 continue
@@ -123,8 +128,10 @@ def _near(printed: str, label: str) -> bool:
     if label.startswith(printed) and (len(printed) >= 4 or 2 * len(printed) >= len(label)):
         return True
     if printed.startswith(label) and len(label) >= 2:
-        # 规章000 is a label with its values glued on, read as such elsewhere, not a longer label.
-        return not any(ch.isdigit() for ch in printed[len(label):])
+        # A word or two more (行政许可事项) is the same row; a sentence that starts with the label is
+        # prose, and 规章000 is a label with its values glued on, read as such elsewhere.
+        rest = printed[len(label):]
+        return len(rest) <= 3 and not any(ch.isdigit() for ch in rest)
     # ratio() is at most 2·min/(sum of lengths): most prose and headers fail that bound for free.
     if 2 * min(len(printed), len(label)) < 0.8 * (len(printed) + len(label)):
         return False

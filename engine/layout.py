@@ -86,8 +86,9 @@ def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
 
 def _split(line: str, separator: str, number: int) -> Row:
     cells, column = [], 1
+    append = cells.append
     for part in line.split(separator):
-        cells.append(Cell(part, kind_of(part), number, column))
+        append(Cell(part, kind_of(part) if part else BLANK, number, column))
         column += len(part) + 1
     return cells
 

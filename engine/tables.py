@@ -13,6 +13,7 @@ from engine.grid import GRID_LAYOUTS, ColumnGrid
 from engine.labels import LabelIndex, label_index, split_label
 from engine.templates import DISPUTES, Row, Table, Template
 
+_LONGEST_LABEL = 90  # the longest template label, numbered and spaced out, is shorter
 _LABEL_START = re.compile(r"(?<=\s)\S|[(（]|(?<![\d.])\d+[.、．]")
 _FUSED = re.compile(r"^(?P<label>.*?[^\d\s.,+-])\s*(?P<digits>\d{2,})$")
 
@@ -60,8 +61,8 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
         values: list[Cell] = []
         by_grid: list[Cell] | None = None
         for place, cell in enumerate(printed_row):
-            if cell.kind != TEXT:
-                continue
+            if cell.kind != TEXT or len(cell.raw) > _LONGEST_LABEL:
+                continue  # values, and prose: no label is that long
             match = index.match(cell.text, position)
             if match is None and pending is not None:
                 # A label broken over two lines, both parts needed to recognise it.
@@ -95,7 +96,8 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
             waiting = pending = None
         elif labels:
             pending = labels[-1]
-    if grid is not None and not _grid_agrees(table, found):
+    if grid is not None and any(entry[2] is not None for entry in found.values()) and \
+            not _grid_agrees(table, found):
         found = {key: (label, cells, None) for key, (label, cells, _) in found.items()}
     for item_index, item in enumerate(table.items):
         if not isinstance(item, Row):
@@ -132,6 +134,10 @@ def _cells_after(row: list[Cell], place: int) -> list[Cell]:
 
 def _tail_match(index: LabelIndex, text: str, position: int):
     """Match the row label at the end of a cell that also holds its group labels."""
+    return index.remember(("tail", text, position), lambda: _find_tail(index, text, position))
+
+
+def _find_tail(index: LabelIndex, text: str, position: int):
     for split in _LABEL_START.finditer(text):
         if split.start() == 0:
             continue
@@ -226,7 +232,9 @@ def _read_disputes(printed: list[list[Cell]], result: dict, notes: Notes) -> Non
 
 def decide_template(lines: Sequence[str], templates: Sequence[Template]) -> tuple[Template | None, str | None]:
     """Decide the template from the header words only one template prints; None with a reason if unsure."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(lines)))
+    text = "".join(lines)
+    if "\u3000" in text or "／" in text or " " in text:  # spaced-out or full-width headers
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     scores = {t.name: sum(1 for word in t.proactive.headers + t.applications.headers if word in text)
               for t in templates}
     best = max(scores.values())

@@ -19,14 +19,15 @@ from lark import Token, Tree
 
 from engine.rules import codegen
 from engine.rules.checker import Checker
+from engine.rules.explain import Explainer, Explanation
+from engine.rules.functions import FunctionSpec, FunctionTable, LoadEnv, default_functions
+from engine.rules.interpreter import BLANK, Tracer
 from engine.rules.nodes import CheckError, Node, mark, static_keys
 from engine.rules.parsing import (Locate, RuleCompileError, RuleSyntaxError, RuleTypeError, default_locate,
                                   message_parts, parse)
-from engine.rules.explain import Explainer, Explanation
-from engine.rules.interpreter import BLANK, Tracer
-from engine.rules.functions import FunctionSpec, FunctionTable, LoadEnv, default_functions
 from engine.rules.runtime import EvalContext, Row, RuleRuntimeError, get_path, show
-from engine.rules.types import T, escape, from_schema, titles
+from engine.rules.types import ANY, T, describe, escape, from_schema, titles
+
 
 class Evaluation(NamedTuple):
     """One result of a rule: outcome, binding (name → {pointer, label}), message, explanation, blanks."""
@@ -36,6 +37,112 @@ class Evaluation(NamedTuple):
     message: str | None
     explanation: Explanation | None
     blanks: list[str]
+
+
+def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str], when: str | None = None,
+                 for_each: Mapping[str, str] | None = None, message: str | None = None,
+                 blanks_zero: bool = False, locate: Locate | None = None,
+                 functions: FunctionTable | Iterable[FunctionSpec] | None = None,
+                 schemas: Mapping[str, Any] | None = None, label: str = "rule") -> CompiledRule:
+    """Parse, type-check (for each template) and compile a rule; raise RuleCompileError.
+
+    `functions` defaults to the builtins; `schemas` (template → JSON Schema) defaults to
+    engine.schema.template_schema; `label` names the generated code in tracebacks.
+    """
+    rule = _Rule(assertion, tuple(templates), when, dict(for_each or {}), message, blanks_zero, locate,
+                 _functions(functions), schemas, label)
+    plans = {template: rule.plan(template) for template in rule.templates}
+    return CompiledRule(rule.templates, tuple(rule.for_each), plans, blanks_zero)
+
+
+class _Rule:
+    """One rule's parts, parsed once, then checked and compiled for each template."""
+
+    def __init__(self, assertion: str | Mapping[str, str], templates: tuple[str, ...], when: str | None,
+                 for_each: dict[str, str], message: str | None, blanks_zero: bool, locate: Locate | None,
+                 functions: FunctionTable, schemas: Mapping[str, Any] | None, label: str):
+        self.templates, self.for_each, self.blanks_zero = templates, for_each, blanks_zero
+        self.functions, self.schemas, self.label = functions, schemas, label
+        texts: dict[str, str] = {}
+        if when is not None:
+            texts["when"] = when
+        texts.update({f"for_each.{name}": text for name, text in for_each.items()})
+        if isinstance(assertion, str):
+            texts["assert"] = assertion
+        else:
+            texts.update({f"assert.{t}": text for t, text in assertion.items()})
+        if message is not None:
+            texts["message"] = message
+        self.texts = texts
+        self.locate = locate or default_locate(texts)
+        self.trees = {part: parse(text, part, self.locate) for part, text in texts.items() if part != "message"}
+        pieces = message_parts(message, self.locate) if message is not None else []
+        self.message: list[tuple[Tree, int] | str] = [
+            (parse(p[0], "message", self.locate, p[1]), p[1]) if isinstance(p, tuple) else p for p in pieces]
+        # a `when` that names a for_each variable is decided per binding, otherwise once
+        self.when_inside = when is not None and bool(_names_in(self.trees["when"]) & set(for_each))
+
+    def _error(self, part: str, offset: int, message: str) -> RuleTypeError:
+        line, column = self.locate(part, offset)
+        return RuleTypeError(f"{part}: {message}", part, line, column)
+
+    def check(self, env: LoadEnv, part: str, tree: Tree, scope: dict[str, T], base: int = 0) -> Node:
+        """The typed tree of one part (a placeholder starts at `base` in the message)."""
+        source = self.texts[part][base:] if base else self.texts[part]
+        try:
+            return Checker(source, env, self.functions).check(tree, scope)
+        except CheckError as exc:
+            others = [t for t in self.templates if t != env.template]
+            if others and any(self._checks(t, source, tree, scope) for t in others):
+                exc.message += f" (template {env.template})"  # only this template's schema lacks it
+            raise self._error(part, base + exc.offset, exc.message) from None
+
+    def _checks(self, template: str, source: str, tree: Tree, scope: dict[str, T]) -> bool:
+        try:
+            Checker(source, _env_for(template, self.schemas), self.functions).check(tree, scope)
+            return True
+        except CheckError:
+            return False
+
+    def plan(self, template: str) -> _Plan:
+        """Check every part against `template`'s schema and generate its function."""
+        env = _env_for(template, self.schemas)
+        scope: dict[str, T] = {}
+        when = None
+        if "when" in self.trees and not self.when_inside:
+            when = self.check(env, "when", self.trees["when"], {})
+        loops: list[tuple[str, Node]] = []
+        for name in self.for_each:
+            part = f"for_each.{name}"
+            if name in (env.root.fields or {}):
+                raise self._error(part, 0, f"the name {name} would hide the document's {name}")
+            node = self.check(env, part, self.trees[part], dict(scope))
+            if node.type.kind not in ("list", "any"):
+                raise self._error(part, 0, f"for_each needs a list, and this is {describe(node.type)}")
+            mark(node, False, True, True)
+            loops.append((name, node))
+            scope[name] = node.type.item or ANY
+        if "when" in self.trees and self.when_inside:
+            when = self.check(env, "when", self.trees["when"], dict(scope))
+        part = "assert" if "assert" in self.trees else f"assert.{template}"
+        assertion = self.check(env, part, self.trees[part], dict(scope))
+        for which, node in (("when", when), (part, assertion)):
+            if node is None:
+                continue
+            if node.type.kind not in ("bool", "any"):
+                raise self._error(which, node.start, f"must be true or false, not {describe(node.type)}")
+            mark(node, False, False)
+        message: list[Node | str] = []
+        for piece in self.message:
+            if isinstance(piece, str):
+                message.append(piece)
+                continue
+            node = self.check(env, "message", piece[0], dict(scope), piece[1])
+            mark(node, True, False)  # a placeholder shows null as 空
+            message.append(node)
+        fn = codegen.CodeGen(self.blanks_zero, self.label).function(when, self.when_inside, loops, assertion)
+        return _Plan(template, env, fn, when, self.when_inside, loops, assertion, message, self.blanks_zero,
+                     _value_labels(assertion, scope, env), {name: static_keys(node) for name, node in loops})
 
 
 _ENVS: dict[tuple[str, int], tuple[Any, LoadEnv]] = {}
@@ -56,11 +163,11 @@ def _env_for(template: str, schemas: Mapping[str, Any] | None) -> LoadEnv:
 
 
 def _names_in(tree: Tree | Token) -> set[str]:
+    """The bare names an expression uses (not keys after a dot)."""
     if isinstance(tree, Token):
         return set()
     found = {str(tree.children[0])} if tree.data == "name" else set()
-    children = tree.children[:1] if tree.data in ("attr",) else tree.children
-    for child in children:
+    for child in tree.children:
         found |= _names_in(child)
     return found
 
@@ -71,105 +178,6 @@ def _functions(functions: FunctionTable | Iterable[FunctionSpec] | None) -> Func
     if isinstance(functions, FunctionTable):
         return functions
     return FunctionTable(functions)
-
-
-def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str], when: str | None = None,
-                 for_each: Mapping[str, str] | None = None, message: str | None = None,
-                 blanks_zero: bool = False, locate: Locate | None = None,
-                 functions: FunctionTable | Iterable[FunctionSpec] | None = None,
-                 schemas: Mapping[str, Any] | None = None, label: str = "rule") -> CompiledRule:
-    """Parse, type-check (for each template) and compile a rule; raise RuleCompileError."""
-    templates = tuple(templates)
-    for_each = dict(for_each or {})
-    table = _functions(functions)
-    texts: dict[str, str] = {}
-    if when is not None:
-        texts["when"] = when
-    texts.update({f"for_each.{name}": text for name, text in for_each.items()})
-    if isinstance(assertion, str):
-        texts["assert"] = assertion
-    else:
-        texts.update({f"assert.{t}": text for t, text in assertion.items()})
-    if message is not None:
-        texts["message"] = message
-    locate = locate or default_locate(texts)
-    trees = {part: parse(text, part, locate) for part, text in texts.items() if part != "message"}
-    pieces = message_parts(message, locate) if message is not None else []
-    message_trees = [(parse(p[0], "message", locate, p[1]), p[1]) if isinstance(p, tuple) else p for p in pieces]
-    when_inside = when is not None and bool(_names_in(trees["when"]) & set(for_each))
-    plans: dict[str, _Plan] = {}
-    for template in templates:
-        env = _env_for(template, schemas)
-        plans[template] = _plan(template, env, table, texts, trees, message_trees, for_each, when_inside,
-                                blanks_zero, locate, templates, schemas, label)
-    return CompiledRule(templates, tuple(for_each), plans, blanks_zero)
-
-
-def _plan(template: str, env: LoadEnv, table: FunctionTable, texts: dict[str, str], trees: dict[str, Tree],
-          message_trees: list[Any], for_each: dict[str, str], when_inside: bool, blanks_zero: bool,
-          locate: Locate, templates: tuple[str, ...], schemas: Any, label: str) -> _Plan:
-    def check(part: str, tree: Tree, scope: dict[str, T], base: int = 0) -> Node:
-        try:
-            return Checker(texts[part][base:] if base else texts[part], env, table).check(tree, scope)
-        except CheckError as exc:
-            line, column = locate(part, base + exc.offset)
-            suffix = ""
-            if len(templates) > 1 and not _fails_everywhere(part, tree, scope, base, templates, schemas, table, texts):
-                suffix = f" (template {template})"
-            raise RuleTypeError(f"{part}: {exc.message}{suffix}", part, line, column) from None
-
-    scope: dict[str, T] = {}
-    when_node = None
-    if "when" in trees and not when_inside:
-        when_node = check("when", trees["when"], {})
-    loops: list[tuple[str, Node]] = []
-    for name, _ in for_each.items():
-        part = f"for_each.{name}"
-        node = check(part, trees[part], dict(scope))
-        if node.type.kind not in ("list", "any"):
-            line, column = locate(part, 0)
-            raise RuleTypeError(f"{part}: for_each needs a list, and this is a {node.type.kind}", part, line, column)
-        if name in (env.root.fields or {}):
-            line, column = locate(part, 0)
-            raise RuleTypeError(f"{part}: the name {name} would hide the document's {name}", part, line, column)
-        mark(node, False, True, True)
-        loops.append((name, node))
-        scope[name] = (node.type.item or T("any", nullable=True))
-    if "when" in trees and when_inside:
-        when_node = check("when", trees["when"], dict(scope))
-    part = "assert" if "assert" in trees else f"assert.{template}"
-    assertion = check(part, trees[part], dict(scope))
-    for node in filter(None, (when_node, assertion)):
-        if node.type.kind not in ("bool", "any"):
-            which = "when" if node is when_node else part
-            line, column = locate(which, node.start)
-            raise RuleTypeError(f"{which}: must be true or false, not {node.type.kind}", which, line, column)
-        mark(node, False, False)
-    message: list[Node | str] = []
-    for piece in message_trees:
-        if isinstance(piece, str):
-            message.append(piece)
-            continue
-        tree, base = piece
-        node = check("message", tree, dict(scope), base)
-        mark(node, True, False)
-        message.append(node)
-    gen = codegen.CodeGen(blanks_zero, label)
-    fn = gen.function(when_node, when_inside, loops, assertion)
-    return _Plan(template, env, fn, when_node, when_inside, loops, assertion, message, blanks_zero,
-                 _value_labels(assertion, scope, env), {name: static_keys(node) for name, node in loops})
-
-
-def _fails_everywhere(part: str, tree: Tree, scope: dict[str, T], base: int, templates: tuple[str, ...],
-                      schemas: Any, table: FunctionTable, texts: dict[str, str]) -> bool:
-    """Whether a part that failed for one template fails for all (then naming the template is noise)."""
-    for other in templates:
-        try:
-            Checker(texts[part][base:] if base else texts[part], _env_for(other, schemas), table).check(tree, scope)
-            return False
-        except CheckError:
-            continue
-    return True
 
 
 def _value_labels(node: Node, scope: dict[str, T], env: LoadEnv) -> dict[tuple[str, Any], str]:
@@ -341,9 +349,6 @@ class _Blanks(Exception):
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-_NOT_APPLICABLE = Evaluation("not_applicable", None, None, None, [])
 
 
 class CompiledRule:

@@ -125,7 +125,8 @@ class Explainer(Tracer):
         if node.value in ("==", "!=") and (left.is_const and left.value is None or right.is_const and
                                            right.value is None):
             other, value = (right, rv) if left.is_const and left.value is None else (left, lv)
-            text = f"{self._side(other, value, namer)} {'为空' if value is None else '不为空'}"
+            shown = self._render(other, namer)[0] if value is None else self._side(other, value, namer)
+            text = f"{shown} {'为空' if value is None else '不为空'}"
         else:
             relation = _HOLDS[(node.value, bool(holds))]
             text = f"{self._side(left, lv, namer)} {relation} {self._side(right, rv, namer)}"
@@ -143,7 +144,7 @@ class Explainer(Tracer):
             seen.add(pointer)
             where = provenance.get(pointer)
             line = where.get("line") if isinstance(where, dict) else None
-            out.append(Leaf(pointer, title_path(pointer, self.titles), value, line))
+            out.append(Leaf(pointer, _title_path(pointer, self.titles), value, line))
         return tuple(out)
 
     def _side(self, node: Node, value: Any, namer: Any) -> str:
@@ -196,41 +197,74 @@ class Explainer(Tracer):
         return node.text, show(value), 0
 
 
+_OBJECTS: dict[int, tuple[dict[str, str], set[str]]] = {}
+_PATHS: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _title_path(pointer: str, titles: dict[str, str]) -> str:
+    """title_path, remembered per template (the same cells fail again and again)."""
+    cached = _PATHS.get(id(titles))
+    if cached is None or cached[0] is not titles:
+        cached = _PATHS[id(titles)] = (titles, {})
+    found = cached[1].get(pointer)
+    if found is None:
+        found = cached[1][pointer] = title_path(pointer, titles)
+    return found
+
+
+def _objects(titles: dict[str, str]) -> set[str]:
+    """The pointers that have members (rows, groups, tables), from a template's titles (cached)."""
+    cached = _OBJECTS.get(id(titles))
+    if cached is None or cached[0] is not titles:
+        cached = _OBJECTS[id(titles)] = (titles, {key.rsplit("/", 1)[0] for key in titles})
+    return cached[1]
+
+
 def _namer(pointers: list[str], titles: dict[str, str]) -> tuple[Any, str]:
     """How to name each pointer in the line, and the context (the titles every leaf shares)."""
     unique = list(dict.fromkeys(pointers))
-    if not unique:
-        return (lambda p: short(titles.get(p, p.rsplit("/", 1)[-1]))), ""
-    depth = max(p.count("/") for p in unique)
     # the cells decide what is shared; a null row or table read on the way is named whole
-    split = [p.split("/")[1:] for p in unique if p.count("/") == depth]
+    objects = _objects(titles)
+    split = [p.split("/")[1:] for p in unique if p not in objects] or [p.split("/")[1:] for p in unique]
+    if not split:
+        return (lambda p: short(titles.get(p, p.rsplit("/", 1)[-1]))), ""
+    shortest = min(len(s) for s in split)
     prefix = 0
-    while prefix < depth and len({tuple(s[:prefix + 1]) for s in split}) == 1:
+    while prefix < shortest and len({tuple(s[:prefix + 1]) for s in split}) == 1:
         prefix += 1
     suffix = 0
     if len(split) == 1:
-        prefix = depth - 1
+        prefix = shortest - 1
     else:
-        while suffix < depth - prefix and len({s[depth - suffix - 1] for s in split}) == 1:
+        while suffix < shortest - prefix and len({s[len(s) - suffix - 1] for s in split}) == 1:
             suffix += 1
     context = []
     if prefix >= 2:
         chain = ["/" + "/".join(split[0][:i]) for i in range(2, prefix + 1)]
         context.append(row_label([titles.get(p, p) for p in chain]))
-    for i in range(depth - suffix, depth):  # a shared column (自然人), titled as under the first leaf
-        context.append(titles.get("/" + "/".join(split[0][:i + 1]), split[0][i]))
+    first = split[0]
+    for i in range(len(first) - suffix, len(first)):  # a shared column (自然人), titled as under the first leaf
+        context.append(titles.get("/" + "/".join(first[:i + 1]), first[i]))
     cells = {"/" + "/".join(s) for s in split}
 
+    names: dict[str, str] = {}
+
     def name(pointer: str) -> str:
+        if pointer not in names:
+            names[pointer] = _name(pointer)
+        return names[pointer]
+
+    def _name(pointer: str) -> str:
         segments = pointer.split("/")[1:]
         middle = segments[:len(segments) - suffix] if pointer in cells else segments
         if len(middle) <= prefix:
             middle = segments
         here = "/" + "/".join(middle)
-        own = short(titles.get(here, middle[-1] if middle else pointer))
-        if own[:1].isdigit() and len(middle) > prefix + 1:  # 1. under （三）: （三）1
+        title = titles.get(here, middle[-1] if middle else pointer)
+        numbered = _ENUM.match(title)
+        if title[:1].isdigit() and numbered and len(middle) > prefix + 1:  # 1. under （三）: （三）1
             parent = "/" + "/".join(middle[:-1])
-            own = short(titles.get(parent, middle[-2])) + own
-        return own
+            return short(titles.get(parent, middle[-2])) + numbered.group(1).rstrip("、.．")
+        return short(title)
 
     return name, TITLE_SEPARATOR.join(c for c in context if c)

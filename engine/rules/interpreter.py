@@ -28,6 +28,7 @@ class Tracer:
         self.zeroed: list[str] = []  # null cells read as 0 (blanks: zero)
         self.reads: list[tuple[str | None, Any]] = []
         self.memo: dict[int, tuple[Any, str | None]] = {}
+        self.fixed: dict[str, tuple[Any, str | None]] = {}
 
     def judge(self, node: Node, env: dict[str, Any]) -> Any:
         """The node's value, or BLANK; RuleRuntimeError when it broke before any blank was met."""
@@ -71,6 +72,17 @@ class Tracer:
         if node.op == "var":
             value = env[node.value]
             return value, value.pointer if isinstance(value, Row) else None
+        if node.pointer is not None and node.pointer in self.fixed:  # one document: fixed paths read once
+            value, pointer = self.fixed[node.pointer]
+            if not isinstance(value, (dict, list, Row)):
+                self.reads.append((pointer, value))
+            return value, pointer
+        found = self._member(node, env)
+        if node.pointer is not None:
+            self.fixed[node.pointer] = found
+        return found
+
+    def _member(self, node: Node, env: dict[str, Any]) -> tuple[Any, str | None]:
         obj = node.args[0]
         if obj.op in ("root", "var", "attr", "index") and not obj.maps:
             holder, base = self.place(obj, env)

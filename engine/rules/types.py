@@ -71,11 +71,14 @@ def nullable(t: T, flag: bool = True) -> T:
 
 
 def describe(t: T) -> str:
-    """The type in words, for error messages."""
+    """The type in words, for error messages: "an integer or null", "a list of numbers"."""
     names = {"int": "an integer", "dec": "a number", "str": "a string", "date": "a date",
              "bool": "a boolean", "null": "null", "any": "a value", "obj": "an object", "row": "a row"}
+    plurals = {"int": "integers", "dec": "numbers", "str": "strings", "date": "dates", "bool": "booleans",
+               "null": "nulls", "any": "values", "obj": "objects", "row": "rows", "list": "lists"}
     if t.kind == "list":
-        text = f"a list of {describe(t.item or ANY).removeprefix('an ').removeprefix('a ')}s"
+        item = t.item or ANY
+        text = f"a list of {plurals[item.kind]}" + (" (or null)" if item.nullable and item.kind != "any" else "")
     else:
         text = names[t.kind]
     return text + (" or null" if t.nullable and t.kind not in ("null", "any") else "")
