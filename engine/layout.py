@@ -14,6 +14,7 @@ to know which layout it was.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 from engine.cells import BLANK, TEXT, VALUE, Cell, kind_of
@@ -85,38 +86,48 @@ def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
 
 
 def _split(line: str, separator: str, number: int) -> Row:
-    cells, column = [], 1
-    append = cells.append
+    return [Cell(raw, kind, number, column) for raw, kind, column in _split_tokens(line, separator)]
+
+
+@lru_cache(maxsize=32768)
+def _split_tokens(line: str, separator: str) -> tuple[tuple[str, str, int], ...]:
+    """(raw, kind, column) of each cell of a line; reports repeat most table lines word for word."""
+    tokens, column = [], 1
     for part in line.split(separator):
-        append(Cell(part, kind_of(part) if part else BLANK, number, column))
+        tokens.append((part, kind_of(part) if part else BLANK, column))
         column += len(part) + 1
-    return cells
+    return tuple(tokens)
 
 
 def _spaced(line: str, number: int) -> Row:
+    return [Cell(raw, kind, number, column) for raw, kind, column in _spaced_tokens(line)]
+
+
+@lru_cache(maxsize=32768)
+def _spaced_tokens(line: str) -> tuple[tuple[str, str, int], ...]:
     """Split a line with no tabs into a label and the values printed after it, right to left."""
-    values: list[Cell] = []
+    values: list[tuple[str, str, int]] = []
     end = len(line.rstrip())
     head = line[:end]
     if not head or head[-1] not in _TAIL_CHARS:
         label = head.strip()
-        return [Cell(label, TEXT, number, len(head) - len(head.lstrip()) + 1)] if label else []
+        return ((label, TEXT, len(head) - len(head.lstrip()) + 1),) if label else ()
     while True:
         match = _TAIL_VALUE.search(head)
         if not match or match.start() == 0 and not values and kind_of(head) != VALUE:
             break
         raw = match.group().strip()
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
-        values.append(Cell(raw, VALUE, number, start + 1))
+        values.append((raw, VALUE, start + 1))
         head = head[: match.start()]
         if not head.strip():
             break
     values.reverse()
     label = head.strip()
     if not label:
-        return values
+        return tuple(values)
     column = len(head) - len(head.lstrip()) + 1
-    return [Cell(label, TEXT, number, column), *values]
+    return ((label, TEXT, column), *values)
 
 
 def _tab_cells(lines: Sequence[str], first_line: int) -> list[Row]:
