@@ -9,6 +9,8 @@ from pathlib import Path
 
 from engine import gazetteer, meta, reading, tables
 from engine.errors import InputError
+from engine.formats import Extracted
+from engine.formats.detect import detect
 from engine.sections import find_sections
 from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021, Template
 
@@ -35,13 +37,51 @@ def convert_file(path: str | Path) -> dict:
 
 
 def convert(data: bytes, name: str) -> dict:
-    """Convert a report's bytes (a text file) into its document."""
+    """Convert a report's bytes (text, HTML, DOCX or PDF, told by content) into its document."""
+    kind = detect(data, name)
+    if kind != "text":
+        return _convert_extracted(_extract(kind, data, name), data, name)
     text, encoding = reading.decode(data, name)
     source = {"name": Path(name).name, "format": "text", "sha256": hashlib.sha256(data).hexdigest()}
     document = convert_text(text, source)
     if encoding not in ("utf-8", "utf-8-sig"):
         document["notes"].insert(0, {"code": "encoding", "message": f"文件按{encoding}编码读取",
                                      "pointer": None, "line": None})
+    if not _looks_like_report(document):
+        raise InputError("not a 政府信息公开工作年度报告: no report title, sections or tables found", name)
+    return document
+
+
+def _extract(kind: str, data: bytes, name: str) -> Extracted:
+    """Run the format's extractor (imported only when a file of that format comes)."""
+    if kind == "html":
+        from engine.formats import html as reader
+    elif kind == "docx":
+        from engine.formats import docx as reader
+    else:
+        try:
+            from engine.formats import pdf as reader
+        except ImportError:
+            raise InputError("PDF is not supported by this installation; save it as .docx, HTML or text",
+                             name) from None
+    return reader.extract(data, name)
+
+
+def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
+    """Convert an extracted file's text; provenance gains each value's location in the file."""
+    source = {"name": Path(name).name, "format": extracted.format, "sha256": hashlib.sha256(data).hexdigest()}
+    document = convert_text(extracted.text, source)
+    document["notes"][:0] = extracted.notes
+    if extracted.locations:
+        starts: dict[int, list[int]] = {}
+        for line, column in extracted.locations:
+            starts.setdefault(line, []).append(column)
+        for entry in document["provenance"].values():
+            # A value's column may fall inside its cell (after a sign or a space): take the cell
+            # starting at or before it on the same line.
+            columns = [column for column in starts.get(entry["line"], ()) if column <= entry["column"]]
+            if columns:
+                entry["source"] = extracted.locations[(entry["line"], max(columns))]
     if not _looks_like_report(document):
         raise InputError("not a 政府信息公开工作年度报告: no report title, sections or tables found", name)
     return document

@@ -6,7 +6,7 @@ import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-REPORT_SUFFIXES = (".txt", ".text", ".md")
+REPORT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
 DOCUMENT_SUFFIXES = (".json",)
 
 

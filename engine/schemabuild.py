@@ -178,11 +178,49 @@ def meta_defs() -> Schema:
                                 description="JSON Pointer of the value concerned, or null."),
             "line": nullable("integer", minimum=1, title="行号"),
         }, title="转换说明", description="Something the converter noticed."),
-        "provenance_entry": strict_object({
-            "line": {"type": "integer", "minimum": 1, "title": "行号"},
-            "column": {"type": "integer", "minimum": 1, "title": "列号"},
-            "raw": {"type": "string", "title": "原文", "description": "The text the value was read from."},
-        }, title="出处", description="Where a value stood in `text` (1-based)."),
+        "provenance_entry": provenance_entry(),
+        "source_location": source_location(),
+    }
+
+
+def provenance_entry() -> Schema:
+    """Where a value stood in `text`, and (for HTML, DOCX and PDF) in the original file."""
+    entry = strict_object({
+        "line": {"type": "integer", "minimum": 1, "title": "行号"},
+        "column": {"type": "integer", "minimum": 1, "title": "列号"},
+        "raw": {"type": "string", "title": "原文", "description": "The text the value was read from."},
+    }, title="出处", description="Where a value stood in `text` (1-based).")
+    entry["properties"]["source"] = ref(
+        "source_location", description="Where the value's cell or line is in the original file; "
+                                       "absent for text files and where unknown.")
+    return entry
+
+
+def source_location() -> Schema:
+    """A place in an HTML, DOCX or PDF file: one of three shapes, open to further keys."""
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "title": "原文件中的位置",
+        "description": "HTML: {html_line, path}; DOCX: {paragraph} or {table, row, cell}; PDF: {page, bbox}.",
+        "type": "object",
+        "properties": {
+            "html_line": {"type": "integer", "minimum": 1, "title": "网页源代码行号",
+                          "description": "Line of the element's start tag in the page source (1-based)."},
+            "path": {"type": "string", "title": "网页元素路径",
+                     "description": "A table cell as table[k]/tr[r]/td[c] (k-th table of the page, r-th row, "
+                                    "c-th cell of the row, all 1-based); other elements as an XPath."},
+            "paragraph": {**count, "title": "段落序号",
+                          "description": "Index of the paragraph in the document body (0-based)."},
+            "table": {**count, "title": "表格序号", "description": "Index of the table in the document (0-based)."},
+            "row": {**count, "title": "行序号", "description": "Index of the row in its table (0-based)."},
+            "cell": {**count, "title": "单元格序号",
+                     "description": "Grid column of the cell in its row (0-based; merged cells count their span)."},
+            "page": {"type": "integer", "minimum": 1, "title": "页码"},
+            "bbox": {"type": "array", "title": "区域", "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
+                     "description": "[x0, top, x1, bottom] in PDF points from the page's top left."},
+        },
+        "anyOf": [{"required": ["html_line", "path"]}, {"required": ["paragraph"]},
+                  {"required": ["table", "row", "cell"]}, {"required": ["page"]}],
     }
 
 
@@ -243,7 +281,7 @@ def document_schema() -> Schema:
 KEYWORD_ORDER = (
     "$schema", "$id", "$ref", "title", "description", "type", "const", "enum", "format",
     "minimum", "maximum", "minLength", "maxLength", "pattern", "additionalProperties",
-    "required", "properties", "propertyNames", "items", "if", "then", "allOf", "$defs",
+    "required", "properties", "propertyNames", "items", "if", "then", "allOf", "anyOf", "$defs",
 )
 SCHEMA_MAPS = ("properties", "$defs")
 SUBSCHEMAS = ("additionalProperties", "propertyNames", "items", "if", "then")
@@ -259,7 +297,7 @@ def tidy(schema: Schema) -> Schema:
             value = {name: tidy(sub) for name, sub in value.items()}
         elif key in SUBSCHEMAS and isinstance(value, dict):
             value = tidy(value)
-        elif key == "allOf":
+        elif key in ("allOf", "anyOf"):
             value = [tidy(sub) for sub in value]
         out[key] = value
     return out
