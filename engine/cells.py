@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from engine.memo import short_string_cache
 from typing import NamedTuple
 
 TEXT, BLANK, VALUE = "text", "blank", "value"
@@ -36,13 +36,13 @@ class Cell(NamedTuple):
         return clean(self.raw)
 
 
-@lru_cache(maxsize=65536)
+@short_string_cache(8192)
 def clean(raw: str) -> str:
     """Return the cell text NFKC-normalised (full-width digits, spaces) with outer space stripped."""
     return unicodedata.normalize("NFKC", raw).strip()
 
 
-@lru_cache(maxsize=65536)
+@short_string_cache(8192)
 def kind_of(raw: str) -> str:
     """Classify a printed cell as TEXT, BLANK or VALUE."""
     text = clean(raw)
@@ -62,7 +62,7 @@ class Reading:
     converted: str | None = None  # set when a unit was converted (元 → 万元)
 
 
-@lru_cache(maxsize=65536)
+@short_string_cache(8192)
 def read_value(raw: str, kind: str) -> Reading:
     """Read a printed cell as a cell of `kind` (count, signed, amount)."""
     text = clean(raw)

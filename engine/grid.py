@@ -51,7 +51,10 @@ class ColumnGrid:
                 self._in_header = False
                 return
             if cell.kind == TEXT:
-                key = self.keys.get(split_label(cell.text)[1])
+                enum, core = split_label(cell.text)
+                if enum:
+                    return  # a numbered row label (（七）总计, 3.其他), not a column header
+                key = self.keys.get(core)
                 if key is not None:
                     named[key] = place
         if not named:

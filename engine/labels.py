@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from engine.memo import short_string_cache
+
 from engine.templates import Group, Row, Table
 
 _NUMERAL = "一二三四五六七八九十"
@@ -21,7 +23,7 @@ _REMARK = re.compile(r"\([^()]*\)")
 _DROP = re.compile(r"[\s*#“”\"'‘’「」『』《》:;,.。;、·]+")
 
 
-@lru_cache(maxsize=65536)
+@short_string_cache(8192)
 def split_label(text: str) -> tuple[str, str]:
     """Return (numbering, core) of a printed label: "(三) 不 予 公 开" → ("(三)", "不予公开")."""
     text = unicodedata.normalize("NFKC", text)
@@ -95,7 +97,7 @@ class LabelIndex:
         try:
             return self._memo[key]
         except KeyError:
-            if len(self._memo) > 100_000:
+            if len(self._memo) > 20_000:
                 self._memo.clear()
             found = self._memo[key] = compute()
             return found
@@ -122,7 +124,7 @@ class LabelIndex:
         return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _near(printed: str, label: str) -> bool:
     """A near-miss label: a typo (危机 for 危及), or a label cut by a line break (没有现成…)."""
     if label.startswith(printed) and (len(printed) >= 4 or 2 * len(printed) >= len(label)):

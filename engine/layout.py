@@ -14,7 +14,7 @@ to know which layout it was.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from engine.memo import short_string_cache
 from collections.abc import Sequence
 
 from engine.cells import BLANK, TEXT, VALUE, Cell, kind_of
@@ -89,7 +89,7 @@ def _split(line: str, separator: str, number: int) -> Row:
     return [Cell(raw, kind, number, column) for raw, kind, column in _split_tokens(line, separator)]
 
 
-@lru_cache(maxsize=32768)
+@short_string_cache(4096)
 def _split_tokens(line: str, separator: str) -> tuple[tuple[str, str, int], ...]:
     """(raw, kind, column) of each cell of a line; reports repeat most table lines word for word."""
     tokens, column = [], 1
@@ -103,7 +103,7 @@ def _spaced(line: str, number: int) -> Row:
     return [Cell(raw, kind, number, column) for raw, kind, column in _spaced_tokens(line)]
 
 
-@lru_cache(maxsize=32768)
+@short_string_cache(4096)
 def _spaced_tokens(line: str) -> tuple[tuple[str, str, int], ...]:
     """Split a line with no tabs into a label and the values printed after it, right to left."""
     values: list[tuple[str, str, int]] = []

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from difflib import SequenceMatcher
-from functools import lru_cache
+from engine.memo import short_string_cache
 
 from engine.templates import SECTION_TITLES
 
@@ -34,7 +34,7 @@ def squash(text: str) -> str:
     return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
 
 
-@lru_cache(maxsize=16384)
+@short_string_cache(2048)
 def _candidate(line: str) -> tuple[int, str, bool] | None:
     """Return (number, title, strong) if the line reads as a section heading."""
     if "\t" in line.strip():

@@ -115,9 +115,14 @@ def _grid_agrees(table: Table, found: dict) -> bool:
     """Trust the header's positions only if every row the count settles stands where they say."""
     for item_index, (_label, cells, by_grid) in found.items():
         chosen, _ = layout.fit(cells, len(table.items[item_index].cells))
-        if chosen is not None and chosen != by_grid:
+        if chosen is not None and (by_grid is None or _printed(chosen) != _printed(by_grid)):
             return False
     return True
+
+
+def _printed(cells: Sequence[Cell]) -> tuple[str, ...]:
+    """What a row's cells print, blanks as "": a wholly blank row fits any blank window alike."""
+    return tuple("" if cell.kind == BLANK else cell.raw.strip() for cell in cells)
 
 
 def _has_digit(cell: Cell) -> bool:
