@@ -20,7 +20,8 @@ from engine.rules.parsing import parser
 from engine.rules.types import parse_type
 
 COLUMNS = '["natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"]'
-A01 = "row.total == row.natural_person + row.commercial + row.research + row.social_welfare + row.legal_service + row.other"
+A01 = ("row.total == row.natural_person + row.commercial + row.research + row.social_welfare + row.legal_service"
+       " + row.other")
 A02 = ("applications.new_received[c] + applications.carried_over[c] == "
        "applications.results.total[c] + applications.carried_forward[c]")
 
@@ -132,6 +133,10 @@ def test_message_braces() -> None:
     compiled = rule("false", message='{{字面}} {text_numbers("([0-9]{1,3})件")} {1 + 1}')
     [e] = compiled.evaluate(make_doc(text="收到3件，又收到12件。"))
     assert e.message == "{字面} 3、12 2"
+    doc = make_doc()
+    doc["meta"]["published_on"] = doc["disputes"]["review"]["total"] = None
+    [e] = rule("false", message="{meta.year + 1}|{meta.published_on}|{disputes.review.total * 2}").evaluate(doc)
+    assert e.message == "2021|空|空"  # a blank placeholder shows 空, whatever it was computing
     with pytest.raises(RuleSyntaxError):
         rule("false", message="未闭合 {meta.year")
     with pytest.raises(RuleSyntaxError):
@@ -224,7 +229,8 @@ def test_a_blank_cell_makes_the_rule_not_evaluable_and_is_named() -> None:
     results = compiled.evaluate(doc)
     assert [e.outcome for e in results].count("not_evaluable") == 1
     [blank] = [e for e in results if e.outcome == "not_evaluable"]
-    assert blank.binding == {"row": {"pointer": "/applications/new_received", "label": "一、本年新收政府信息公开申请数量"}}
+    assert blank.binding == {"row": {"pointer": "/applications/new_received",
+                                     "label": "一、本年新收政府信息公开申请数量"}}
     assert blank.blanks == ["/applications/new_received/commercial", "/applications/new_received/other"]
     assert all(e.outcome == "pass" for e in results if e is not blank)
 
@@ -369,7 +375,8 @@ def test_dates() -> None:
 
 # ---- text functions ----
 
-TEXT = "一、总体情况\n本年度收到政府信息公开申请16件。\n体球网,球探体育比分\n五、存在的主要问题及改进情况\n另收到3件。\n"
+TEXT = ("一、总体情况\n本年度收到政府信息公开申请16件。\n体球网,球探体育比分\n"
+        "五、存在的主要问题及改进情况\n另收到3件。\n")
 
 
 def test_text_functions_report_lines() -> None:
@@ -394,8 +401,8 @@ def test_text_functions_report_lines() -> None:
 
 def test_notes() -> None:
     doc = make_doc()
-    doc["notes"] = [{"code": "row_not_found", "message": "未找到（六）其他处理", "pointer": "/applications/results/other",
-                     "line": None}]
+    doc["notes"] = [{"code": "row_not_found", "message": "未找到（六）其他处理",
+                     "pointer": "/applications/results/other", "line": None}]
     [e] = rule('len(notes("row_not_found")) == 0', message='缺少：{notes("row_not_found")}').evaluate(doc)
     assert e.outcome == "fail" and e.message == "缺少：未找到（六）其他处理"
     assert check('all(n in notes("row_not_found"): n.pointer == "/applications/results/other")', doc).outcome == "pass"

@@ -226,20 +226,18 @@ def _label(titles: dict[str, str], value: Any, pointer: str) -> str:
 def _blank_cells(value: Any, pointer: str) -> list[str]:
     if value.__class__ is Row:
         value = value.d
+    if value is None:
+        return [pointer]
     out: list[str] = []
-
-    def walk(item: Any, here: str) -> None:
-        if item is None:
-            out.append(here)
-        elif item.__class__ is dict:
-            for key, child in item.items():
-                if child is None or child.__class__ is dict or child.__class__ is list:
-                    walk(child, f"{here}/{escape(key) if '/' in key or '~' in key else key}")
-        elif item.__class__ is list:
-            for i, child in enumerate(item):
-                walk(child, f"{here}/{i}")
-
-    walk(value, pointer)
+    if value.__class__ is dict:
+        for key, child in value.items():
+            if child is None:
+                out.append(f"{pointer}/{escape(key) if '/' in key or '~' in key else key}")
+            elif child.__class__ is dict or child.__class__ is list:
+                out += _blank_cells(child, f"{pointer}/{escape(key)}")
+    elif value.__class__ is list:
+        for i, child in enumerate(value):
+            out += _blank_cells(child, f"{pointer}/{i}")
     return out
 
 
@@ -262,16 +260,16 @@ def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re
                section: int | None = None) -> list[Match]:
     start, end = ctx.span(section)
     compiled, joined = patterns
-    found = []
+    found: list[tuple[int, str, str]] = []
     if joined is not None:  # leftmost matches, never overlapping; the pattern is the first that matches there
         for m in joined.finditer(ctx.text, start, end):
             if m.end() > m.start():
                 which = next((p for p in compiled if p.match(ctx.text, m.start(), end)), joined)
                 found.append((m.start(), m.group(0), which.pattern))
     else:
-        for pattern in compiled:
-            found += [(m.start(), m.group(0), pattern.pattern)
-                      for m in pattern.finditer(ctx.text, start, end) if m.end() > m.start()]
+        for regex in compiled:
+            found += [(m.start(), m.group(0), regex.pattern)
+                      for m in regex.finditer(ctx.text, start, end) if m.end() > m.start()]
         found.sort(key=lambda item: item[0])
     out = []
     for offset, text, pattern in found:
@@ -282,6 +280,26 @@ def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re
 
 def _notes(ctx: EvalContext, code: str) -> list[Any]:
     return [n for n in ctx.document.get("notes") or () if isinstance(n, dict) and n.get("code") == code]
+
+
+def _similarity(ctx: EvalContext, a: str, b: str, ignore: Sequence[str | None] = ()) -> Decimal:
+    from engine.similarity import jaccard, shingles
+
+    names = tuple(name for name in ignore if isinstance(name, str))
+    sets = []
+    for text in (a, b):  # a report's own text comes back for each comparison: its shingles are kept
+        key = ("similarity", text, names)
+        if key not in ctx.cache:
+            ctx.cache[key] = shingles(text, names)
+        sets.append(ctx.cache[key])
+    return jaccard(*sets)
+
+
+def _text_similarity(ctx: EvalContext, report: Any) -> Decimal:
+    if not runtime.is_report(report):
+        raise RuleRuntimeError("text_similarity() compares with a report: give it a compare name")
+    agencies = [(report.get("meta") or {}).get("agency"), (ctx.document.get("meta") or {}).get("agency")]
+    return _similarity(ctx, report.get("text") or "", ctx.text, agencies)
 
 
 def _spec(name: str, params: Sequence[Param | str], returns: Any, impl: Callable[..., Any], doc: str,
@@ -340,5 +358,12 @@ BUILTINS: tuple[FunctionSpec, ...] = (
           context=True, prepare=_prepare_find, cache=True),
     _spec("notes", ["code: string"], _notes_type, _notes, "The conversion notes with this code.", context=True,
           cache=True),
+    _spec("similarity", ["a: string", "b: string", "ignore=: list[string?]"], DEC, _similarity,
+          "Jaccard index of the two texts' 5-character shingles (prose only: no digits, punctuation or "
+          "template wording), the names in `ignore` cut out first; 4 decimals (engine/similarity.py).",
+          context=True),
+    _spec("text_similarity", ["report: object"], DEC, _text_similarity,
+          "similarity(report.text, text, [report.meta.agency, meta.agency]): how alike this report's text "
+          "is to another report's (a compare name).", context=True),
 )
 

@@ -20,9 +20,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 class Checker:
     """Checks expressions of one rule part for one template."""
 
-    def __init__(self, source: str, env: LoadEnv, functions: FunctionTable):
+    def __init__(self, source: str, env: LoadEnv, functions: FunctionTable,
+                 documents: dict[str, str] | None = None):
         self.source, self.env, self.functions = source, env, functions
         self.root = env.root
+        # compare names: each stands for another report, whose values have pointers "name:/…"
+        self.documents = documents or {}
 
     def check(self, tree: Tree, scope: dict[str, T]) -> Node:
         """The typed tree of `tree` with the bound names of `scope`."""
@@ -106,7 +109,7 @@ class Checker:
     def _name(self, tree: Tree) -> Node:
         name = str(tree.children[0])
         if name in self.scope:
-            return self._make(tree, "var", self.scope[name], value=name)
+            return self._make(tree, "var", self.scope[name], value=name, pointer=self.documents.get(name))
         fields = self.root.fields or {}
         if name in fields:
             t = fields[name]
@@ -203,6 +206,7 @@ class Checker:
     def _quantifier(self, tree: Tree, op: str) -> Node:
         name_token, list_tree, body_tree = tree.children
         name = str(name_token)
+        assert isinstance(name_token, Token)
         self._check_new_name(name, name_token)
         items = self._node(list_tree)
         if items.type.kind not in ("list", "any"):

@@ -25,6 +25,7 @@ from engine.rules import runtime
 from engine.rules.nodes import Node, static_keys
 
 NOT_APPLICABLE = object()  # an independent `when` was false
+FALLBACK = object()  # a message placeholder that raised: the interpreter renders it (空 for a blank)
 _CMP = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE,
         "in": ast.In, "not in": ast.NotIn}
 _ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
@@ -42,8 +43,9 @@ def _name(name: str, store: bool = False) -> ast.Name:
 class CodeGen:
     """Generates the function of one rule for one template."""
 
-    def __init__(self, blanks_zero: bool, label: str = "rule"):
+    def __init__(self, blanks_zero: bool, label: str = "rule", documents: Sequence[str] = ()):
         self.zero, self.label = blanks_zero, label
+        self.documents = tuple(documents)  # compare names: read from the context at the function's top
         self.globals: dict[str, Any] = {
             "__builtins__": {}, "_blank": _blank, "_get": runtime.get_path, "_dec": runtime.to_decimal,
             "_div": runtime.divide, "_all": all, "_any": any, "_Row": runtime.Row, "_memo": runtime.memo,
@@ -100,7 +102,7 @@ class CodeGen:
 
     def _places(self, node: Node) -> ast.expr:
         """[proactive.rules, …] as Row objects: each fixed object with its pointer and label."""
-        rows = []
+        rows: list[ast.expr] = []
         for item, label in zip(node.args, node.value):
             ref = self._global({"pointer": item.pointer, "label": label}, "r")
             rows.append(ast.Call(_name("_Row"), [self.expr(item), ast.Constant(item.pointer), ast.Constant(label), ref],
@@ -277,7 +279,7 @@ class CodeGen:
             body.append(ast.Return(_name("_ok")))
         else:
             body.append(ast.Assign([_name("_out", True)], ast.List([], ast.Load())))
-            names = [_name("v_" + name) for name, _ in loops]
+            names: list[ast.expr] = [_name("v_" + name) for name, _ in loops]
             binding = names[0] if len(names) == 1 else ast.Tuple(names, ast.Load())
             append = ast.Expr(ast.Call(ast.Attribute(_name("_out"), "append", ast.Load()),
                                        [ast.Tuple([binding, _name("_ok")], ast.Load())], []))
@@ -290,15 +292,41 @@ class CodeGen:
                 inner = [ast.For(_name("v_" + name, True), source, head + inner, [])]
             body += inner
             body.append(ast.Return(_name("_out")))
-        hoists = [ast.Assign([_name(local, True)], ast.Call(_name("_get"), [_name("_doc"), ast.Constant(keys)], []))
-                  for keys, local in self.hoists.items()]
-        func = ast.FunctionDef("rule", ast.arguments([], [ast.arg("_doc"), ast.arg("_ctx")], None, [], [], None, []),
+        return self._build("rule", ["_doc", "_ctx"], body)
+
+    def message_function(self, loops: Sequence[tuple[str, Node]], pieces: Sequence[Node]) -> FunctionType:
+        """def message(_doc, _ctx, v_<name>…): each placeholder's value, or FALLBACK where it raised."""
+        body: list[ast.stmt] = []
+        for name, items in loops:
+            if items.type.item is not None and items.type.item.kind == "row":
+                self.rows.add(name)
+                body.append(ast.Assign([_name("d_" + name, True)], ast.Attribute(_name("v_" + name), "d", ast.Load())))
+        body.append(ast.Assign([_name("_out", True)], ast.List([], ast.Load())))
+        append = ast.Attribute(_name("_out"), "append", ast.Load())
+        for piece in pieces:
+            handler = ast.ExceptHandler(_name("_Exception"), None,
+                                        [ast.Expr(ast.Call(append, [_name("_FALLBACK")], []))])
+            body.append(ast.Try([ast.Expr(ast.Call(append, [self.expr(piece)], []))], [handler], [], []))
+        body.append(ast.Return(_name("_out")))
+        self.globals["_FALLBACK"] = FALLBACK
+        return self._build("message", ["_doc", "_ctx"] + ["v_" + name for name, _ in loops], body)
+
+    def _build(self, name: str, params: list[str], body: list[ast.stmt]) -> FunctionType:
+        """The function from its body, with the fixed objects it reads fetched once at its top."""
+        hoists: list[ast.stmt] = []
+        for name in self.documents:  # v_<name> = _ctx.bound["<name>"]: the other report's document
+            bound = ast.Attribute(_name("_ctx"), "bound", ast.Load())
+            hoists.append(ast.Assign([_name("v_" + name, True)], ast.Subscript(bound, ast.Constant(name), ast.Load())))
+        for keys, local in self.hoists.items():
+            path = ast.Constant(keys)  # type: ignore[arg-type]  # a tuple of strings is a constant too
+            hoists.append(ast.Assign([_name(local, True)], ast.Call(_name("_get"), [_name("_doc"), path], [])))
+        func = ast.FunctionDef(name, ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, []),
                                hoists + body, [], None)
         module = ast.Module([func], [])
         ast.fix_missing_locations(module)
         code = compile(module, f"<{self.label}>", "exec")
         fcode = next(c for c in code.co_consts if isinstance(c, CodeType))
-        return FunctionType(fcode, self.globals, "rule")
+        return FunctionType(fcode, self.globals, name)
 
     def expr_in_loops(self, loops: Sequence[tuple[str, Node]], when: Node | None, assertion: Node) -> ast.expr:
         """Generate the loop sources first (they bind row names), then the checked expression."""

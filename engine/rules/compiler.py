@@ -11,6 +11,7 @@ the YAML file; parts are "when", "for_each.<name>", "assert" or "assert.<templat
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from lark import Token, Tree
 
 from engine.rules import codegen
 from engine.rules.checker import Checker
+from engine.rules.compare import MISSING, Compare
 from engine.rules.explain import Explainer, Explanation
 from engine.rules.functions import FunctionSpec, FunctionTable, LoadEnv, default_functions
 from engine.rules.interpreter import BLANK, Tracer
@@ -26,7 +28,7 @@ from engine.rules.nodes import CheckError, Node, mark, static_keys
 from engine.rules.parsing import (Locate, RuleCompileError, RuleSyntaxError, RuleTypeError, default_locate,
                                   message_parts, parse)
 from engine.rules.runtime import EvalContext, Row, RuleRuntimeError, get_path, show
-from engine.rules.types import ANY, T, describe, escape, from_schema, titles
+from engine.rules.types import ANY, T, describe, escape, from_schema, nullable, titles
 
 
 class Evaluation(NamedTuple):
@@ -43,16 +45,29 @@ def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str]
                  for_each: Mapping[str, str] | None = None, message: str | None = None,
                  blanks_zero: bool = False, locate: Locate | None = None,
                  functions: FunctionTable | Iterable[FunctionSpec] | None = None,
-                 schemas: Mapping[str, Any] | None = None, label: str = "rule") -> CompiledRule:
+                 schemas: Mapping[str, Any] | None = None, label: str = "rule",
+                 compare: Compare | None = None) -> CompiledRule:
     """Parse, type-check (for each template) and compile a rule; raise RuleCompileError.
 
     `functions` defaults to the builtins; `schemas` (template → JSON Schema) defaults to
-    engine.schema.template_schema; `label` names the generated code in tracebacks.
+    engine.schema.template_schema; `label` names the generated code in tracebacks. `compare` names
+    other reports of the batch: the rule is checked and compiled for every template of the report
+    with every template each other report may have.
     """
     rule = _Rule(assertion, tuple(templates), when, dict(for_each or {}), message, blanks_zero, locate,
-                 _functions(functions), schemas, label)
-    plans = {template: rule.plan(template) for template in rule.templates}
-    return CompiledRule(rule.templates, tuple(rule.for_each), plans, blanks_zero)
+                 _functions(functions), schemas, label, compare)
+    if compare is None:
+        plans = {template: rule.plan(template) for template in rule.templates}
+        return CompiledRule(rule.templates, tuple(rule.for_each), plans, blanks_zero)
+    combos = list(itertools.product(*(selector.templates for selector in compare.names.values())))
+    variants = {(template, combo): rule.plan(template, combo) for template in rule.templates for combo in combos}
+    plans = {template: variants[(template, _default_combo(compare, template))] for template in rule.templates}
+    return CompiledRule(rule.templates, tuple(rule.for_each), plans, blanks_zero, compare, variants)
+
+
+def _default_combo(compare: Compare, template: str | None) -> tuple[str, ...]:
+    """The templates to assume for the other reports: each one's own, else the report's, else the first."""
+    return tuple(template if template in s.templates else s.templates[0] for s in compare.names.values())
 
 
 class _Rule:
@@ -60,9 +75,13 @@ class _Rule:
 
     def __init__(self, assertion: str | Mapping[str, str], templates: tuple[str, ...], when: str | None,
                  for_each: dict[str, str], message: str | None, blanks_zero: bool, locate: Locate | None,
-                 functions: FunctionTable, schemas: Mapping[str, Any] | None, label: str):
+                 functions: FunctionTable, schemas: Mapping[str, Any] | None, label: str,
+                 compare: Compare | None = None):
         self.templates, self.for_each, self.blanks_zero = templates, for_each, blanks_zero
         self.functions, self.schemas, self.label = functions, schemas, label
+        self.compare = compare
+        # a compare name's values have pointers "name:/…" (they are in another report)
+        self.documents = {name: f"{name}:" for name in (compare.names if compare else ())}
         texts: dict[str, str] = {}
         if when is not None:
             texts["when"] = when
@@ -90,7 +109,7 @@ class _Rule:
         """The typed tree of one part (a placeholder starts at `base` in the message)."""
         source = self.texts[part][base:] if base else self.texts[part]
         try:
-            return Checker(source, env, self.functions).check(tree, scope)
+            return Checker(source, env, self.functions, self.documents).check(tree, scope)
         except CheckError as exc:
             others = [t for t in self.templates if t != env.template]
             if others and any(self._checks(t, source, tree, scope) for t in others):
@@ -99,18 +118,35 @@ class _Rule:
 
     def _checks(self, template: str, source: str, tree: Tree, scope: dict[str, T]) -> bool:
         try:
-            Checker(source, _env_for(template, self.schemas), self.functions).check(tree, scope)
+            Checker(source, _env_for(template, self.schemas), self.functions, self.documents).check(tree, scope)
             return True
         except CheckError:
             return False
 
-    def plan(self, template: str) -> _Plan:
-        """Check every part against `template`'s schema and generate its function."""
+    def plan(self, template: str, combo: tuple[str, ...] = ()) -> _Plan:
+        """Check every part against `template`'s schema (the other reports' against `combo`'s) and
+        generate its function."""
+        try:
+            return self._plan(template, combo)
+        except RuleCompileError as exc:
+            several = self.compare is not None and any(len(s.templates) > 1 for s in self.compare.names.values())
+            if several and exc.part != "compare":
+                others = ", ".join(f"{name} a {t} report" for name, t in zip(self.compare.names, combo))  # type: ignore[union-attr]
+                exc.message += f" (with {others})"
+            raise
+
+    def _plan(self, template: str, combo: tuple[str, ...]) -> _Plan:
         env = _env_for(template, self.schemas)
         scope: dict[str, T] = {}
+        for (name, selector), other in zip((self.compare.names if self.compare else {}).items(), combo):
+            clash = ("would hide the document's " + name if name in (env.root.fields or {})
+                     else "is also a for_each name" if name in self.for_each else None)
+            if clash:  # line 0: the pack loader places the error at the rule's compare key
+                raise RuleTypeError(f"compare: the name {name} {clash}", "compare", 0, 0)
+            scope[name] = nullable(_env_for(other, self.schemas).root, selector.nullable)
         when = None
         if "when" in self.trees and not self.when_inside:
-            when = self.check(env, "when", self.trees["when"], {})
+            when = self.check(env, "when", self.trees["when"], dict(scope))
         loops: list[tuple[str, Node]] = []
         for name in self.for_each:
             part = f"for_each.{name}"
@@ -126,12 +162,12 @@ class _Rule:
             when = self.check(env, "when", self.trees["when"], dict(scope))
         part = "assert" if "assert" in self.trees else f"assert.{template}"
         assertion = self.check(env, part, self.trees[part], dict(scope))
-        for which, node in (("when", when), (part, assertion)):
-            if node is None:
+        for which, checked in (("when", when), (part, assertion)):
+            if checked is None:
                 continue
-            if node.type.kind not in ("bool", "any"):
-                raise self._error(which, node.start, f"must be true or false, not {describe(node.type)}")
-            mark(node, False, False)
+            if checked.type.kind not in ("bool", "any"):
+                raise self._error(which, checked.start, f"must be true or false, not {describe(checked.type)}")
+            mark(checked, False, False)
         message: list[Node | str] = []
         for piece in self.message:
             if isinstance(piece, str):
@@ -140,9 +176,13 @@ class _Rule:
             node = self.check(env, "message", piece[0], dict(scope), piece[1])
             mark(node, True, False)  # a placeholder shows null as 空
             message.append(node)
-        fn = codegen.CodeGen(self.blanks_zero, self.label).function(when, self.when_inside, loops, assertion)
-        return _Plan(template, env, fn, when, self.when_inside, loops, assertion, message, self.blanks_zero,
-                     _value_labels(assertion, scope, env), {name: static_keys(node) for name, node in loops})
+        names = tuple(self.documents)
+        fn = codegen.CodeGen(self.blanks_zero, self.label, names).function(when, self.when_inside, loops, assertion)
+        placeholders = [piece for piece in message if isinstance(piece, Node)]
+        message_fn = codegen.CodeGen(self.blanks_zero, self.label, names).message_function(loops, placeholders)
+        return _Plan(template, env, fn, message_fn, when, self.when_inside, loops, assertion, message,
+                     self.blanks_zero, _value_labels(assertion, scope, env),
+                     {name: static_keys(node) for name, node in loops})
 
 
 _ENVS: dict[tuple[str, int], tuple[Any, LoadEnv]] = {}
@@ -191,7 +231,8 @@ def _value_labels(node: Node, scope: dict[str, T], env: LoadEnv) -> dict[tuple[s
             continue
         name, obj = here.args[1].value, here.args[0]
         base = obj.pointer or (obj.args[0].pointer if obj.op == "star" and obj.args else None)
-        values = scope.get(name).values if scope.get(name) is not None else None
+        bound = scope.get(name)
+        values = bound.values if bound is not None else None
         for value in values or ():
             if base is None:
                 continue
@@ -210,6 +251,7 @@ class _Plan:
     template: str
     env: LoadEnv
     fn: Callable[[dict[str, Any], EvalContext], Any]
+    message_fn: Callable[..., list[Any]]
     when: Node | None
     when_inside: bool
     loops: list[tuple[str, Node]]
@@ -219,6 +261,7 @@ class _Plan:
     value_labels: dict[tuple[str, Any], str]
     list_keys: dict[str, tuple[str, ...] | None]
     refs: dict[tuple[str, Any], dict[str, Any]] = field(default_factory=dict)
+    positions: tuple[list[Any], dict[int, int]] | None = None  # the last array bound, item id → index
 
     def ref(self, name: str, value: Any, document: Any = None) -> dict[str, Any]:
         """What a binding shows: a row's pointer and label; a key's title; an array item's pointer."""
@@ -235,7 +278,9 @@ class _Plan:
         keys = self.list_keys.get(name)
         items = get_path(document, keys) if keys and document is not None else None
         if isinstance(items, list):
-            index = next((i for i, item in enumerate(items) if item is value), None)
+            if self.positions is None or self.positions[0] is not items:  # once per document, not per item
+                self.positions = (items, {id(item): i for i, item in enumerate(items)})
+            index = self.positions[1].get(id(value))
             pointer = None if index is None else "".join(f"/{escape(k)}" for k in keys or ()) + f"/{index}"
         return {"pointer": pointer, "label": show(value)}
 
@@ -292,18 +337,26 @@ class _Plan:
         return Evaluation("fail", binding, self.render(document, ctx, env), explanation, _unique(tracer.zeroed))
 
     def render(self, document: dict[str, Any], ctx: EvalContext, env: dict[str, Any]) -> str | None:
+        """The message with its placeholders filled in (compiled; the interpreter only where one raised)."""
         if not self.message:
             return None
-        out = []
+        try:
+            values = self.message_fn(document, ctx, *(env[name] for name, _ in self.loops))
+        except Exception:  # noqa: BLE001 - e.g. a null row: every placeholder goes the slow way
+            values = [codegen.FALLBACK] * sum(1 for piece in self.message if isinstance(piece, Node))
+        out, found = [], iter(values)
         for piece in self.message:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            try:
-                value = Tracer(document, ctx, self.zero, self.env.titles).judge(piece, env)
-                out.append("空" if value is BLANK else show(value))
-            except Exception:  # noqa: BLE001 - one bad placeholder must not lose the message
-                out.append("?")
+            value = next(found)
+            if value is codegen.FALLBACK:
+                try:
+                    value = Tracer(document, ctx, self.zero, self.env.titles).judge(piece, env)
+                except Exception:  # noqa: BLE001 - one bad placeholder must not lose the message
+                    out.append("?")
+                    continue
+            out.append("空" if value is BLANK else show(value))
         return "".join(out)
 
     def slow(self, document: dict[str, Any], ctx: EvalContext) -> list[Evaluation]:
@@ -354,14 +407,36 @@ def _unique(items: list[str]) -> list[str]:
 class CompiledRule:
     """A rule ready to run: `evaluate(document)` gives one Evaluation per binding (at least one)."""
 
-    def __init__(self, templates: tuple[str, ...], names: tuple[str, ...], plans: dict[str, _Plan], zero: bool):
+    def __init__(self, templates: tuple[str, ...], names: tuple[str, ...], plans: dict[str, _Plan], zero: bool,
+                 compare: Compare | None = None,
+                 variants: dict[tuple[str, tuple[str, ...]], _Plan] | None = None):
         self.templates, self.names, self.plans, self.blanks_zero = templates, names, plans, zero
+        self.compare, self.variants = compare, variants or {}
+
+    def _plan(self, document: Any, ctx: EvalContext | None) -> _Plan | Evaluation | None:
+        """The plan for this report (and the other reports' templates), or the missing-report outcome."""
+        plan = self.plans.get(str(document.get("template"))) if isinstance(document, dict) else None
+        if plan is None or self.compare is None:
+            return plan
+        bound = ctx.bound if ctx is not None else {}
+        missing = [name for name in self.compare.names if bound.get(name, MISSING) is MISSING]
+        if missing:
+            return Evaluation(self.compare.missing, None, self.compare.missing_message(missing), None, [])
+        combo = tuple(str(doc.get("template")) if isinstance(doc, dict) else None for doc in
+                      (bound[name] for name in self.compare.names))
+        default = _default_combo(self.compare, plan.template)
+        # an other report of an unknown template is read as the default: its null tables are blanks
+        combo = tuple(t if t in s.templates else d for t, s, d in zip(combo, self.compare.names.values(), default))
+        return self.variants.get((plan.template, combo), plan)
 
     def evaluate(self, document: dict[str, Any], context: EvalContext | None = None) -> list[Evaluation]:
         """Run the rule on one document; never raises (a broken rule gives outcome "error")."""
-        plan = self.plans.get(document.get("template")) if isinstance(document, dict) else None
-        if plan is None:
+        found = self._plan(document, context)
+        if found is None:
             return [Evaluation("not_applicable", None, None, None, [])]
+        if isinstance(found, Evaluation):
+            return [found]
+        plan = found
         ctx = context if context is not None else EvalContext(document)
         try:
             raw = plan.fn(document, ctx)
@@ -389,10 +464,12 @@ class CompiledRule:
 
     def evaluate_slowly(self, document: dict[str, Any], context: EvalContext | None = None) -> list[Evaluation]:
         """The same results by the interpreter alone (for tests: both paths must agree)."""
-        plan = self.plans.get(document.get("template")) if isinstance(document, dict) else None
-        if plan is None:
+        found = self._plan(document, context)
+        if found is None:
             return [Evaluation("not_applicable", None, None, None, [])]
-        return plan.slow(document, context if context is not None else EvalContext(document))
+        if isinstance(found, Evaluation):
+            return [found]
+        return found.slow(document, context if context is not None else EvalContext(document))
 
 
 __all__ = ["CompiledRule", "EvalContext", "Evaluation", "Explanation", "RuleCompileError", "RuleSyntaxError",

@@ -13,11 +13,13 @@ Order of decisions for each rule of each pack (packs in load order, rules in fil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from engine.rules.compare import MISSING, Found, Lookup
 from engine.rules.packs import LEVELS, Override, Pack, Rule
 
 OUTCOMES = ("pass", "fail", "not_applicable", "not_evaluable", "error")
@@ -112,6 +114,21 @@ class Checker:
         self.ignore = [Selector.parse(s, names) for s in ignore if s.strip()]
         self.rules = [(pack, rule) for pack in self.packs for rule in pack.rules
                       if selected(pack.name, rule.code, self.select, self.ignore)]
+        self.lookup: Lookup | None = None  # the batch's other reports, for compare rules (see comparing)
+
+    @property
+    def compares(self) -> bool:
+        """Whether some selected rule reads other reports of the batch (needs two passes)."""
+        return any(rule.compare is not None for _, rule in self.rules)
+
+    @contextmanager
+    def comparing(self, lookup: Lookup | None) -> Iterator[Checker]:
+        """Check the next reports with `lookup` finding the other reports compare rules name."""
+        before, self.lookup = self.lookup, lookup
+        try:
+            yield self
+        finally:
+            self.lookup = before
 
     def unknown_selectors(self) -> list[str]:
         """The --select/--ignore entries that match no rule of any pack (likely typos)."""
@@ -133,11 +150,17 @@ class Checker:
                 chosen[(override.pack, override.code)] = (pack, override)
         return chosen
 
-    def check(self, document: dict[str, Any]) -> list[Result]:
-        """Every result for this document, in pack order, rule order, then binding order."""
+    def check(self, document: dict[str, Any], lookup: Lookup | None = None) -> list[Result]:
+        """Every result for this document, in pack order, rule order, then binding order.
+
+        `lookup` (default: the one set by `comparing`) finds the other reports compare rules read;
+        without one, those rules have no report to compare with.
+        """
         overrides = self.overrides_for(document)
         misses = {pack.name: scope_miss(pack, document) for pack in self.packs}
         context = _context(document)  # shared by the rules: the text is split into lines once
+        others: dict[str, Found | None] = {}  # selector key → the other report, looked up once
+        lookup = lookup if lookup is not None else self.lookup
         results: list[Result] = []
         for pack, rule in self.rules:
             found = overrides.get((pack.name, rule.code))
@@ -151,8 +174,33 @@ class Checker:
                                        f"已由规则包 {found[0].name} 停用：{found[1].reason}"))
             elif reason := template_miss(rule.templates, document):
                 results.append(_result(base, "not_applicable", reason))
+            elif rule.compare is not None:
+                results.extend(self._compare(base, rule, document, context, lookup, others))
             else:
                 results.extend(self._run(base, rule, document, context))
+        return results
+
+    def _compare(self, base: Result, rule: Rule, document: dict[str, Any], context: Any, lookup: Lookup | None,
+                 others: dict[str, Found | None]) -> list[Result]:
+        """Run a compare rule with its names bound; each result says which reports it compared with."""
+        from engine.rules.runtime import EvalContext
+
+        context = context if context is not None else EvalContext(document)
+        bound: dict[str, Any] = {}
+        compared: dict[str, Any] = {}
+        for name, selector in rule.compare.names.items():
+            if selector.key not in others:
+                others[selector.key] = lookup(selector) if lookup is not None else None
+            hit = others[selector.key]
+            bound[name] = MISSING if hit is None else hit.document
+            compared[name] = None if hit is None else hit.report
+        context.bound = bound
+        try:
+            results = self._run(base, rule, document, context)
+        finally:
+            context.bound = {}
+        for result in results:
+            result["compared_with"] = compared
         return results
 
     def notes(self, document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,7 +3,10 @@
 An example is a partial document deep-merged over a complete document of its template whose cells
 are all 0 (`base_document`). Mappings merge key by key; anything else (numbers, strings, lists such
 as `sections`) replaces the base value. The merged document must satisfy the document schema, so a
-misspelt key fails the example instead of silently testing nothing.
+misspelt key fails the example instead of silently testing nothing. An example of a rule with
+`compare:` may give the other reports under `compare: {name: partial document}` (each merged over
+the base document of its own template); `name: null` means none similar enough was found, and a
+name left out means the batch had no such report.
 
 A pass example passes when the rule gives at least one result and every result is `pass`; a fail
 example passes when at least one result is `fail`; an optional not_applicable example passes when
@@ -111,18 +114,33 @@ def example_document(example: dict[str, Any], pack: Pack | None = None) -> dict[
     return merge(base_document(template, province, prefecture), example)
 
 
-def _verdict(rule: Rule, example: Example, document: dict[str, Any]) -> tuple[bool, str]:
+def other_documents(example: dict[str, Any], pack: Pack | None = None) -> dict[str, Any]:
+    """The other reports an example of a compare rule gives: name → complete document or None."""
+    others = example.get("compare") or {}
+    if not isinstance(others, dict):
+        raise ValueError("compare in an example maps names to partial documents (or null)")
+    template = example.get("template", DEFAULT_TEMPLATE)
+    return {name: None if patch is None else example_document({"template": template, **patch}, pack)
+            for name, patch in others.items()}
+
+
+def _verdict(rule: Rule, example: Example, document: dict[str, Any],
+             others: dict[str, Any] | None = None) -> tuple[bool, str]:
+    from engine.rules.runtime import EvalContext
     from engine.validation import validate  # the document schema; imported late, it is heavy
 
-    problems = validate(document)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return False, f"the example is not a valid document: {problems[0]}{_did_you_mean(document, problems[0].pointer)}{more}"
+    for name, doc in {"": document, **(others or {})}.items():
+        problems = validate(doc) if doc is not None else []
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            which = f"compare.{name} of the example" if name else "the example"
+            return False, (f"{which} is not a valid document: {problems[0]}"
+                           f"{_did_you_mean(doc, problems[0].pointer)}{more}")
     reason = template_miss(rule.templates, document)
     if reason:
         return False, f"the example's template is not one of the rule's: {reason}"
     try:
-        evaluations = list(rule.compiled.evaluate(document))
+        evaluations = list(rule.compiled.evaluate(document, EvalContext(document, dict(others or {}))))
     except Exception as exc:  # noqa: BLE001 - reported as this example's failure
         return False, f"the rule raised {type(exc).__name__}: {' '.join(str(exc).split())}"
     outcomes = [getattr(e, "outcome", "error") for e in evaluations]
@@ -167,8 +185,9 @@ def _detail(evaluation: Any) -> str:
 def run_example(pack: Pack, rule: Rule, example: Example) -> ExampleOutcome:
     """Build one example's document, run the rule on it, and judge the result."""
     try:
-        document = example_document(example.data, pack)
-        ok, detail = _verdict(rule, example, document)
+        data = {key: value for key, value in example.data.items() if key != "compare"}
+        document = example_document(data, pack)
+        ok, detail = _verdict(rule, example, document, other_documents(example.data, pack))
     except Exception as exc:  # noqa: BLE001 - e.g. an unknown template name: this example's failure
         ok, detail = False, f"cannot run the example: {type(exc).__name__}: {exc}"
     return ExampleOutcome(pack.name, rule.code, example.kind, example.index, example.line, ok, detail)

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.rules.interpreter import BLANK, Tracer, compare
 from engine.rules.nodes import Node
-from engine.rules.runtime import Row, show
+from engine.rules.runtime import Row, is_report, show
 from engine.rules.types import TITLE_SEPARATOR, row_label, title_path
 
 _HOLDS = {("==", True): "=", ("==", False): "≠", ("!=", True): "≠", ("!=", False): "=",
@@ -64,6 +64,11 @@ def jsonable(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Row):
         return {"pointer": value.pointer, "label": value.label}
+    if is_report(value):  # another report (compare): who it is, not its whole document
+        meta = value.get("meta") or {}
+        source = meta.get("source") or {}
+        return {"source": source.get("name"), "sha256": source.get("sha256"), "agency": meta.get("agency"),
+                "year": meta.get("year")}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -136,7 +141,8 @@ class Explainer(Tracer):
         return Explanation(text, operands)
 
     def _leaves(self, start: int, end: int | None = None) -> tuple[Leaf, ...]:
-        provenance = self.doc.get("provenance") if isinstance(self.doc.get("provenance"), dict) else {}
+        found = self.doc.get("provenance")
+        provenance: dict[str, Any] = found if isinstance(found, dict) else {}
         out, seen = [], set()
         for pointer, value in self.reads[start:end]:
             if pointer is None or pointer in seen:
@@ -144,7 +150,10 @@ class Explainer(Tracer):
             seen.add(pointer)
             where = provenance.get(pointer)
             line = where.get("line") if isinstance(where, dict) else None
-            out.append(Leaf(pointer, _title_path(pointer, self.titles), value, line))
+            title = _title_path(pointer, self.titles)
+            if not pointer.startswith("/"):  # "prior:/…" is in another report: no line of this one
+                title, line = f"{pointer.split('/', 1)[0]}{title}", None
+            out.append(Leaf(pointer, title, value, line))
         return tuple(out)
 
     def _side(self, node: Node, value: Any, namer: Any) -> str:
@@ -250,11 +259,12 @@ def _namer(pointers: list[str], titles: dict[str, str]) -> tuple[Any, str]:
     names: dict[str, str] = {}
 
     def name(pointer: str) -> str:
-        if pointer not in names:
-            names[pointer] = _name(pointer)
+        if pointer not in names:  # a value of another report (compare) keeps its name: prior:四
+            names[pointer] = ("" if pointer.startswith("/") else pointer.split("/", 1)[0]) + _name(pointer)
         return names[pointer]
 
     def _name(pointer: str) -> str:
+        pointer = pointer if pointer.startswith("/") else "/" + pointer.split("/", 1)[-1]
         segments = pointer.split("/")[1:]
         middle = segments[:len(segments) - suffix] if pointer in cells else segments
         if len(middle) <= prefix:

@@ -70,13 +70,15 @@ class Tracer:
             value = self.doc.get(node.value) if isinstance(self.doc, dict) else None
             return self._leaf(value, pointer)
         if node.op == "var":
+            if node.pointer is not None and node.value not in env:  # a compare name: another report
+                return self.ctx.bound.get(node.value), node.pointer
             value = env[node.value]
             return value, value.pointer if isinstance(value, Row) else None
         if node.pointer is not None and node.pointer in self.fixed:  # one document: fixed paths read once
-            value, pointer = self.fixed[node.pointer]
+            value, where = self.fixed[node.pointer]
             if not isinstance(value, (dict, list, Row)):
-                self.reads.append((pointer, value))
-            return value, pointer
+                self.reads.append((where, value))
+            return value, where
         found = self._member(node, env)
         if node.pointer is not None:
             self.fixed[node.pointer] = found
@@ -97,7 +99,8 @@ class Tracer:
         if holder is BLANK:
             return BLANK, None
         if isinstance(holder, Row):
-            holder, base = holder.d, holder.pointer
+            base = holder.pointer
+            holder = holder.d
         if holder is None:
             return None, base  # the object itself is blank: name it, not its missing member
         if not isinstance(holder, dict):
@@ -117,7 +120,8 @@ class Tracer:
         rows = []
         for item, label in zip(node.args, node.value):
             value, pointer = self.place(item, env)
-            rows.append(Row(value, item.pointer, label, {"pointer": item.pointer, "label": label}))
+            where = item.pointer or ""
+            rows.append(Row(value, where, label, {"pointer": where, "label": label}))
         return rows
 
     def _list(self, node: Node, env: dict[str, Any]) -> Any:

@@ -80,7 +80,7 @@ def refable(node: Node) -> bool:
     if node.op == "root":
         return True
     if node.op == "var":
-        return node.type.kind == "row"
+        return node.type.kind == "row" or node.pointer is not None  # a row, or another report (compare)
     if node.op == "attr" and not node.maps:
         return refable(node.args[0])
     if node.op == "index" and not node.maps:

@@ -86,6 +86,8 @@ class Rule:
     blanks: str = "not_evaluable"
     message: str | None = None
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    blocking: bool = False  # a failure caps the report's grade (docs/scoring.md)
+    compare: Any = None  # engine.rules.compare.Compare: other reports of the batch the rule reads
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,8 @@ def load_pack(path: str | Path, functions: Any = None) -> Pack:
         if rule is not None:
             rules.append(rule)
     overrides = () if "overrides" in bad_parts else _overrides(data, errors)
+    if "scoring" not in bad_parts:
+        _check_grades(data.get("scoring") or {}, errors)
     errors.raise_if_any()
     scope = data["scope"]
     return Pack(
@@ -223,12 +227,20 @@ def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack
         for t in extra:
             errors.add(f"assert names template {t}, which the rule does not apply to",
                        errors.at(where + ("assert", t), key=True), code)
+    compare = None
+    if "compare" in raw:
+        from engine.rules.compare import Compare
+
+        try:
+            compare = Compare.parse(raw["compare"])
+        except ValueError as exc:
+            errors.add(str(exc), errors.at(where + ("compare",)), code)
     if len(errors.items) > count:
         return None
     blanks = raw.get("blanks", pack_blanks)
     try:
         compiled = _compile(raw, templates, blanks, functions,
-                            lambda part, offset: _locate(errors.source, where, part, offset))
+                            lambda part, offset: _locate(errors.source, where, part, offset), compare)
     except Exception as exc:  # noqa: BLE001 - RuleCompileError, or a compiler bug: both are this rule's
         errors.add(_compile_message(exc), _compile_place(exc, errors, where), code)
         return None
@@ -241,19 +253,20 @@ def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack
         code=code, name=raw["name"], title=raw["title"], severity=raw["severity"],
         category=raw["category"], basis=raw["basis"], description=raw.get("description", ""),
         templates=templates, examples=examples, compiled=compiled, line=errors.at(where)[0],
-        blanks=blanks, message=raw.get("message"), source=raw,
+        blanks=blanks, message=raw.get("message"), source=raw, blocking=bool(raw.get("blocking", False)),
+        compare=compare,
     )
 
 
 def _compile(raw: dict[str, Any], templates: tuple[str, ...], blanks: str, functions: Any,
-             locate: Any) -> Any:
+             locate: Any, compare: Any = None) -> Any:
     """Compile a rule with the expression language (imported here: loading YAML alone needs none of it)."""
     from engine.rules.compiler import compile_rule
 
     return compile_rule(
         when=raw.get("when"), for_each=raw.get("for_each") or {}, assertion=raw["assert"],
         message=raw.get("message") or raw["title"], templates=templates,
-        blanks_zero=blanks == "zero", locate=locate, functions=functions,
+        blanks_zero=blanks == "zero", locate=locate, functions=functions, compare=compare,
     )
 
 
@@ -301,6 +314,16 @@ def _overrides(data: dict[str, Any], errors: _Errors) -> tuple[Override, ...]:
         out.append(Override(raw["pack"], raw["code"], raw["reason"], raw.get("severity"),
                             bool(raw.get("disable", False)), line, column))
     return tuple(out)
+
+
+def _check_grades(scoring: dict[str, Any], errors: _Errors) -> None:
+    """Grade thresholds must fall from 优 to 中, or a score could never reach a grade."""
+    grades = scoring.get("grades") or {}
+    given = [(name, grades[name]) for name in ("优", "良", "中") if name in grades]
+    for (upper, high), (lower, low) in zip(given, given[1:]):
+        if high <= low:
+            errors.add(f"scoring.grades: {upper} ({high}) must be above {lower} ({low})",
+                       errors.at(("scoring", "grades", lower)))
 
 
 def _schema_errors(data: dict[str, Any], errors: _Errors) -> tuple[set[int], set[str]]:

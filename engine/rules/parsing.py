@@ -13,8 +13,9 @@ from engine.errors import InputError
 
 Locate = Callable[[str, int], tuple[int, int]]
 _SYMBOLS = {"LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]", "COMMA": ",", "DOT": ".", "COLON": ":",
-            "STAR": "*", "PLUS": "+", "MINUS": "-", "SLASH": "/", "COMP_OP": "a comparison", "NAME": "a name",
-            "NUMBER": "a number", "STRING": "a string", "$END": "the end"}
+            "STAR": "*", "PLUS": "+", "MINUS": "-", "SLASH": "/"}
+_WORDS = {"COMP_OP": "a comparison", "NAME": "a name", "NUMBER": "a number", "STRING": "a string",
+          "$END": "the end"}
 
 
 class RuleCompileError(InputError):
@@ -67,11 +68,13 @@ def _offset(exc: UnexpectedInput, text: str) -> int:
 def _describe(exc: UnexpectedInput, text: str, offset: int) -> str:
     if isinstance(exc, UnexpectedCharacters):
         return f"unexpected character {text[offset]!r}"
-    expected = sorted({_SYMBOLS.get(name, name.lower()) for name in getattr(exc, "expected", ()) or ()})
-    hint = f"; expected {', '.join(expected[:8])}" if expected else ""
+    names = getattr(exc, "expected", ()) or ()
+    expected = sorted(f"'{_SYMBOLS.get(n, n.lower())}'" for n in names if n not in _WORDS)
+    expected += sorted(_WORDS[n] for n in names if n in _WORDS)
+    hint = f"; expected {', '.join(expected[:16])}" if expected else ""
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         token = exc.token
-        kind = "keyword" if token.type not in _SYMBOLS and token.type.isupper() and str(token).isalpha() else "token"
+        kind = "keyword" if token.type not in _SYMBOLS and token.type not in _WORDS else "token"
         return f"unexpected {kind} {str(token)!r}{hint}"
     return f"unexpected end of expression{hint}"
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 
-
 class RuleRuntimeError(Exception):
     """A rule that broke while running (division by zero, a bad date…): becomes outcome "error"."""
 
@@ -52,11 +51,13 @@ class Match(dict):
 class EvalContext:
     """What the functions of one document share: the document, its lines and where they start."""
 
-    __slots__ = ("document", "cache", "_lines", "_starts")
+    __slots__ = ("document", "cache", "bound", "_lines", "_starts")
 
-    def __init__(self, document: dict[str, Any]):
+    def __init__(self, document: dict[str, Any], bound: dict[str, Any] | None = None):
         self.document = document
         self.cache: dict[Any, Any] = {}  # results of document functions called with constant arguments
+        # compare: name → the other report's document (None: none similar enough; compare.MISSING)
+        self.bound: dict[str, Any] = bound if bound is not None else {}
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
 
@@ -172,11 +173,19 @@ def show(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(show(item) for item in value) if value else "（无）"
     if isinstance(value, dict):
+        if is_report(value):  # another report (compare): its title, never its whole document
+            meta = value.get("meta") or {}
+            return str(meta.get("title") or meta.get("agency") or (meta.get("source") or {}).get("name") or "报告")
         for key in ("heading", "message", "title"):
             if isinstance(value.get(key), str):
                 return value[key]
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+def is_report(value: Any) -> bool:
+    """Whether a value is a whole report document (a compare name's value)."""
+    return isinstance(value, dict) and "model" in value and "meta" in value
 
 
 def is_blank(value: Any) -> bool:

@@ -261,16 +261,15 @@ def _one_kind(kind: str, node: dict[str, Any], pointer: str | None, title: str |
     if kind == "array":
         return T("list", item=from_schema(node.get("items"), None), title=title)
     if kind == "object":
-        properties = node.get("properties")
+        properties: dict[str, Any] = node["properties"] if isinstance(node.get("properties"), dict) else {}
+        fields = {key: from_schema(value, None if pointer is None else f"{pointer}/{escape(key)}")
+                  for key, value in properties.items()}
         extra = node.get("additionalProperties")
-        fields = None
-        if isinstance(properties, dict) and properties:
-            fields = {key: from_schema(value, None if pointer is None else f"{pointer}/{escape(key)}")
-                      for key, value in properties.items()}
-        open_map = from_schema(extra, None) if isinstance(extra, dict) else (ANY if extra is not False and
-                                                                               fields is None else None)
-        return T("obj", fields=fields if fields is not None else ({} if open_map is not None else None),
-                 extra=open_map, pointer=pointer, title=title)
+        if isinstance(extra, dict):  # an open map such as provenance: any key, values of one type
+            open_map: T | None = from_schema(extra, None)
+        else:  # without properties and not closed, any key may hold anything
+            open_map = None if extra is False or fields else ANY
+        return T("obj", fields=fields, extra=open_map, pointer=pointer, title=title)
     return ANY
 
 
@@ -408,7 +407,7 @@ def row_specs(t: T, chain: Sequence[str] = ()) -> list[tuple[tuple[str, ...], st
         return []
     if all(f.kind in SCALARS or f.kind == "any" for f in t.fields.values()):
         return [((), row_label(chain) or (t.title or ""))]
-    out = []
+    out: list[tuple[tuple[str, ...], str]] = []
     for key, field in t.fields.items():
         below = list(chain) + [field.title or key]
         out.extend(((key,) + path, label) for path, label in row_specs(field, below))
