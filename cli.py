@@ -66,7 +66,7 @@ def main(
 
 @app.command()
 def convert(
-    reports: Annotated[list[Path], typer.Argument(help="Report files (text).", show_default=False)],
+    reports: Annotated[list[Path], typer.Argument(help="Report files: text, HTML, DOCX or PDF (detected from their content).", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("-o", "--output",
                                                    help="File (one report) or directory to write JSON into. "
                                                         "Without it: one report → JSON on stdout, several → "
@@ -131,43 +131,59 @@ PackOption = Annotated[Optional[list[str]], typer.Option(
 
 def _packs(pack_options: list[str] | None):
     """Installed packs (plus --pack files), narrowed to --pack names; problems printed, never fatal."""
-    from engine.rules.catalog import installed_packs
+    from engine.batch import select_packs  # the same choice the batch's worker processes make
 
-    files = [p for p in pack_options or () if p.endswith((".yaml", ".yml")) or Path(p).is_file()]
-    names = [p for p in pack_options or () if p not in files]
-    packs, problems = installed_packs(extra_paths=files)
-    for problem in problems:
+    packs, problems, unknown = select_packs(pack_options or ())
+    for problem in (*problems, *unknown):
         say_error(problem)
-    if names:
-        known = {pack.name for pack in packs}
-        for name in names:
-            if name not in known:
-                say_error(f"--pack {name}: no such pack (installed: {', '.join(sorted(known)) or 'none'})")
-        packs = [pack for pack in packs if pack.name in names or str(pack.path) in files]
     return packs, problems
 
 
 @app.command()
 def check(
-    reports: Annotated[list[str], typer.Argument(help="Reports (text) or converted documents (.json): "
+    reports: Annotated[list[str], typer.Argument(help="Reports (text, HTML, DOCX, PDF) or converted documents (.json): "
                                                       "files, folders or globs.", show_default=False)],
     pack: PackOption = None,
     select: Annotated[Optional[str], typer.Option(help="Only these rule codes or prefixes, comma-separated "
                                                        "(A selects A01…; a pack name selects its rules).")] = None,
     ignore: Annotated[Optional[str], typer.Option(help="Leave out these rule codes or prefixes.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: Annotated[str, typer.Option(
+        "--format", help="table, json, jsonl, csv, xlsx, junit, sarif or html (xlsx and html need -o FILE).")] = "table",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file.")] = None,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="table: show passing rules too.")] = False,
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Exit 1 when a report fails a rule of this severity or worse: error or warning.")] = "error",
+    jobs: Annotated[Optional[int], typer.Option(
+        "-j", "--jobs", help="Worker processes (default: all cores). Output is the same whatever N.",
+        show_default=False)] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        "--cache-dir", help="Cache of converted reports and results (default: .nianbao-cache in the "
+                            "current directory).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
 ) -> None:
-    """Convert, validate and check reports against every applicable rule pack."""
-    from engine import inputs, render
-    from engine.checking import check_path
-    from engine.rules.evaluation import Checker
-    from engine.rules.scorecard import dumps as dump_card
-    from engine.rules.scorecard import scorecard
+    """Convert, validate and check reports against every applicable rule pack.
 
-    if output_format not in ("table", "json"):
-        say_error(f"--format {output_format}: choose table or json")
+    Folders are walked and globs expanded; the reports are checked in parallel, in two passes when
+    rules compare reports with each other (I02, I03), and results come in input order.
+    """
+    from engine import inputs
+    from engine.batch import Batch, CheckerSpec, default_jobs
+    from engine.cache import CACHE_DIR
+    from engine.outputs import FORMATS
+    from engine.rules.evaluation import Checker
+    from engine.terminal import ProgressDisplay
+
+    if output_format not in FORMATS:
+        say_error(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(BAD_INPUT)
+    if FORMATS[output_format].needs_file and output is None:
+        say_error(f"--format {output_format} writes a file: give -o FILE")
+        raise typer.Exit(BAD_INPUT)
+    if fail_on not in ("error", "warning"):
+        say_error(f"--fail-on {fail_on}: choose error or warning")
+        raise typer.Exit(BAD_INPUT)
+    if jobs is not None and jobs < 1:
+        say_error(f"--jobs {jobs}: give 1 or more")
         raise typer.Exit(BAD_INPUT)
     packs, _ = _packs(pack)
     if not packs:
@@ -180,29 +196,79 @@ def check(
     if not paths:
         say_error("no report found in the given paths")
         raise typer.Exit(BAD_INPUT)
-    entries = []
-    styled = output is None and output_format == "table" and sys.stdout.isatty()
-    style = typer.style if styled else (lambda text, **_: text)
-    blocks = []
-    for path in paths:
-        entry, text = check_path(checker, path)
-        entries.append(entry)
-        if entry.get("error"):
-            say_error(entry["error"])
-        if output_format == "table":
-            blocks.append(render.report_text(entry, text.split("\n") if text else None, style, verbose))
-    if output_format == "json":
-        rendered = dump_card(scorecard(packs, entries))
-    else:
-        rendered = "\n\n".join(blocks) + "\n\n" + render.summary_line(entries) + "\n"
-    if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        sys.stdout.write(rendered)
-    if all(entry.get("error") for entry in entries):
+    spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
+    cache = None if no_cache else cache_dir or Path(CACHE_DIR)
+    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress:
+        if batch.warning:
+            progress.message(f"nianbao: {batch.warning}")
+
+        def checked():
+            for path, entry, text in batch.run(progress.update):
+                entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
+                if entry.get("error"):
+                    progress.message(f"nianbao: {entry['error']}")
+                yield entry, text
+
+        summary = write_card(output_format, checked(), checker, output,
+                             color=output is None and sys.stdout.isatty(), verbose=verbose)
+    if summary.unreadable == summary.reports:
         raise typer.Exit(BAD_INPUT)
-    failed = any(r["outcome"] == "fail" and r["severity"] == "error" for e in entries for r in e["results"])
-    raise typer.Exit(FINDINGS if failed else OK)
+    raise typer.Exit(FINDINGS if summary.failed_at(fail_on) else OK)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier report (text or .json document) or scorecard "
+                                             "(--format json/jsonl output).", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later one, of the same kind.", show_default=False)],
+    pack: PackOption = None,
+    select: Annotated[Optional[str], typer.Option(help="Only these rule codes or prefixes (reports only).")] = None,
+    ignore: Annotated[Optional[str], typer.Option(help="Leave out these rule codes or prefixes.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Compare two reports of one agency (or two scorecards): new, resolved and persisting findings, and
+    the table cells that changed (old → new). Exit 1 when NEW has findings OLD had not."""
+    from engine import diff as differ
+    from engine.rules.evaluation import Checker
+
+    if output_format not in ("text", "json"):
+        say_error(f"--format {output_format}: choose text or json")
+        raise typer.Exit(BAD_INPUT)
+    cards, error = guarded(str(old), lambda: (differ.read_scorecard(old), differ.read_scorecard(new)))
+    if error:
+        say_error(error)
+        raise typer.Exit(BAD_INPUT)
+    if (cards[0] is None) != (cards[1] is None):
+        say_error("diff: give two reports, or two scorecards (--format json or jsonl output), not one of each")
+        raise typer.Exit(BAD_INPUT)
+    if cards[0] is not None:
+        pairs = [differ.diff(a, b) for a, b in differ.pair(cards[0], cards[1])]
+    else:
+        packs, _ = _packs(pack)
+        if not packs:
+            say_error("no rule pack could be loaded")
+            raise typer.Exit(BAD_INPUT)
+        checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
+        checked, error = guarded(f"{old}, {new}", lambda: differ.check_reports(checker, [old, new]))
+        if error:
+            say_error(error)
+            raise typer.Exit(BAD_INPUT)
+        (old_entry, old_doc), (new_entry, new_doc) = checked
+        pairs = [differ.diff(old_entry, new_entry, old_doc, new_doc)]
+    data = differ.report(pairs)
+    sys.stdout.write(dumps(data) if output_format == "json" else differ.render_text(data))
+    raise typer.Exit(FINDINGS if any(item["findings"]["new"] for item in pairs) else OK)
+
+
+def write_card(output_format: str, items, checker, output: Path | None, color: bool = False,
+               verbose: bool = False):
+    """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary."""
+    from engine.outputs import Options, write
+    from engine.rules.scorecard import checker_header
+
+    options = Options(color=color, verbose=verbose)
+    return write(output_format, items, checker_header(checker), output if output is not None else sys.stdout,
+                 checker.packs, options)
 
 
 def _codes(text: str | None) -> list[str]:
@@ -264,6 +330,10 @@ def rules_show(
         typer.echo(f"  basis     {rule.basis}")
         if rule.description:
             typer.echo(f"  {rule.description}")
+        if rule.compare is not None:
+            for name, selector in rule.compare.names.items():
+                typer.echo(f"  compare   {name} = {selector.describe()}（{selector.key}）")
+            typer.echo(f"  missing   {rule.compare.missing}")
         typer.echo(f"  defined at {item.path}:{rule.line}")
         for kind, examples in _example_counts(rule).items():
             typer.echo(f"  examples  {kind}: {examples}")

@@ -307,7 +307,7 @@ def test_results_and_scorecard_are_deterministic_and_valid(tmp_path):
         ("national", "A01", "pass"), ("national", "B01", "not_evaluable"), ("hlj", "HLJ01", "pass")]
     assert report["results"][1]["blanks"] == ["/applications/carried_over/total"]
     assert report["summary"] == {"pass": 2, "fail": 0, "not_applicable": 0, "not_evaluable": 1, "error": 0}
-    assert card["scorecard"] == "nianbao-scorecard/1"
+    assert card["scorecard"] == "nianbao-scorecard/2"
 
 
 def test_a_failing_result_carries_message_and_explanation(tmp_path):
