@@ -185,10 +185,12 @@ def check(
     if jobs is not None and jobs < 1:
         say_error(f"--jobs {jobs}: give 1 or more")
         raise typer.Exit(BAD_INPUT)
-    packs, _ = _packs(pack)
+    packs, problems = _packs(pack)
     if not packs:
         say_error("no rule pack could be loaded")
         raise typer.Exit(BAD_INPUT)
+    # A pack the user named that would not load is bad input, even though the others still ran.
+    named_broken = any(str(problem).startswith(tuple(pack or ())) for problem in problems) if pack else False
     checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
     for unknown in checker.unknown_selectors():
         say_error(f"--select/--ignore {unknown}: matches no rule")
@@ -211,7 +213,7 @@ def check(
 
         summary = write_card(output_format, checked(), checker, output,
                              color=output is None and sys.stdout.isatty(), verbose=verbose)
-    if summary.unreadable == summary.reports:
+    if summary.unreadable == summary.reports or named_broken:
         raise typer.Exit(BAD_INPUT)
     raise typer.Exit(FINDINGS if summary.failed_at(fail_on) else OK)
 
