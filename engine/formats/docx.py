@@ -179,26 +179,22 @@ class _Reader:
         return vanish is not None and vanish.get(f"{self.w}val", "1") not in ("0", "false", "off")
 
     def _rows(self, table: etree._Element) -> list[etree._Element]:
-        rows = []
-        for child in table:
-            tag = self.local(child)
-            if tag == "tr":
-                rows.append(child)
-            elif tag in ("sdt", "customXml"):
-                inner = child.find(f"{self.w}sdtContent") if tag == "sdt" else child
-                rows += self._rows(inner if inner is not None else child)
-        return rows
+        return self._children(table, "tr")
 
     def _cells(self, row: etree._Element) -> list[etree._Element]:
-        cells = []
-        for child in row:
-            tag = self.local(child)
-            if tag == "tc":
-                cells.append(child)
-            elif tag in ("sdt", "customXml"):
-                inner = child.find(f"{self.w}sdtContent") if tag == "sdt" else child
-                cells += self._cells(inner if inner is not None else child)
-        return cells
+        return self._children(row, "tc")
+
+    def _children(self, parent: etree._Element, tag: str) -> list[etree._Element]:
+        """The `tag` children of a table or row, looking through content controls and custom XML."""
+        found = []
+        for child in parent:
+            kind = self.local(child)
+            if kind == tag:
+                found.append(child)
+            elif kind in ("sdt", "customXml"):
+                inner = child.find(f"{self.w}sdtContent") if kind == "sdt" else child
+                found += self._children(inner if inner is not None else child, tag)
+        return found
 
     def _int(self, element: etree._Element | None, default: int) -> int:
         if element is None:
