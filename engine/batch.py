@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from engine.cache import FILE_NAME, Store, document_key, dump_blob, entry_key, packs_fingerprint
-from engine.checking import load_document
-from engine.conversion import convert
+from engine.checking import document_from
 from engine.crossref import CrossIndex, Record
 from engine.errors import InputError
-from engine.inputs import is_document
+from engine.inputs import read_input
 from engine.rules.compare import MISSING, Found, Selector, report_info
 from engine.rules.evaluation import Checker
 from engine.rules.scorecard import check_report, report_entry
@@ -118,12 +117,9 @@ class _Worker:
         """Read and convert one input; a bad one gives its error entry, never an exception."""
         path, sha256 = Path(name), None
         try:
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
+            data = read_input(path)
             sha256 = hashlib.sha256(data).hexdigest()
-            document = load_document(path, data) if is_document(path) else convert(data, str(path))
+            document = document_from(path, data)
         except InputError as error:
             return Converted(number, None, None, None, _error_entry(path, sha256, str(error)))
         except Exception as error:  # noqa: BLE001 - a converter bug loses this report's entry, not the batch

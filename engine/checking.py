@@ -8,7 +8,7 @@ from pathlib import Path
 
 from engine.conversion import convert
 from engine.errors import InputError
-from engine.inputs import is_document
+from engine.inputs import is_document, read_input
 from engine.rules.evaluation import Checker
 from engine.rules.scorecard import check_report, report_entry
 from engine.validation import validate
@@ -29,6 +29,11 @@ def load_document(path: Path, data: bytes) -> dict:
     return document
 
 
+def document_from(path: Path, data: bytes) -> dict:
+    """The document an input holds: a converted .json read as it is, a report converted."""
+    return load_document(path, data) if is_document(path) else convert(data, str(path))
+
+
 def check_path(checker: Checker, path: Path) -> tuple[dict, str | None]:
     """The scorecard entry of one input, and the report text its lines refer to (None if unread).
 
@@ -36,12 +41,9 @@ def check_path(checker: Checker, path: Path) -> tuple[dict, str | None]:
     """
     source = {"name": path.name, "sha256": None, "format": None}
     try:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
+        data = read_input(path)
         source["sha256"] = hashlib.sha256(data).hexdigest()
-        document = load_document(path, data) if is_document(path) else convert(data, str(path))
+        document = document_from(path, data)
     except InputError as error:
         return report_entry(None, source=source, error=str(error)), None
     return check_report(checker, document), document.get("text")

@@ -11,8 +11,9 @@ from engine import gazetteer, meta, reading, tables
 from engine.errors import InputError
 from engine.formats import Extracted
 from engine.formats.detect import detect
+from engine.inputs import read_input
 from engine.sections import find_sections
-from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021, Template
+from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
 
 MODEL = "ogi-annual-report/1"
 _TABLE_NAMES = {"proactive": "主动公开情况表（第二部分）", "applications": "依申请公开情况表（第三部分）",
@@ -29,11 +30,7 @@ _ANCHORS = {
 def convert_file(path: str | Path) -> dict:
     """Read and convert the report at `path`; InputError names the file when it cannot be."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
-    return convert(data, str(path))
+    return convert(read_input(path), str(path))
 
 
 def convert(data: bytes, name: str) -> dict:
@@ -59,11 +56,7 @@ def _extract(kind: str, data: bytes, name: str) -> Extracted:
     elif kind == "docx":
         from engine.formats import docx as reader
     else:
-        try:
-            from engine.formats import pdf as reader
-        except ImportError:
-            raise InputError("PDF is not supported by this installation; save it as .docx, HTML or text",
-                             name) from None
+        from engine.formats import pdf as reader
     return reader.extract(data, name)
 
 
@@ -190,8 +183,3 @@ def _looks_like_report(document: dict) -> bool:
     if document["sections"] or document["meta"]["title"]:
         return True
     return any(pointer.startswith(("/proactive", "/applications", "/disputes")) for pointer in document["provenance"])
-
-
-def template_of(name: str | None) -> Template | None:
-    """Return the template object for a document's `template` value."""
-    return {"2019": TEMPLATE_2019, "2021": TEMPLATE_2021}.get(name or "")

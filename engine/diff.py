@@ -211,20 +211,16 @@ def check_reports(checker: Any, paths: Sequence[Path]) -> list[tuple[dict[str, A
     import hashlib
 
     from engine.batch import index_record
-    from engine.checking import load_document
-    from engine.conversion import convert
+    from engine.checking import document_from
     from engine.crossref import CrossIndex
-    from engine.inputs import is_document
+    from engine.inputs import read_input
     from engine.rules.compare import MISSING, Found, Selector, report_info
     from engine.rules.scorecard import check_report
 
     documents, index = [], CrossIndex()
     for number, path in enumerate(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
-        document = load_document(path, data) if is_document(path) else convert(data, str(path))
+        data = read_input(path)
+        document = document_from(path, data)
         documents.append(document)
         index.add(number, index_record(document, hashlib.sha256(data).hexdigest(), path.name))
     out = []

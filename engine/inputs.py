@@ -6,6 +6,8 @@ import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from engine.errors import InputError
+
 REPORT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
 DOCUMENT_SUFFIXES = (".json",)
 
@@ -29,6 +31,14 @@ def expand(arguments: Iterable[str | Path]) -> Iterator[Path]:
             if candidate not in seen:
                 seen.add(candidate)
                 yield candidate
+
+
+def read_input(path: Path) -> bytes:
+    """The input's bytes; InputError naming the file when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
 
 
 def is_document(path: Path) -> bool:
