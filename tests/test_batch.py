@@ -15,6 +15,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import engine.batch
+import engine.checking
 import engine.inputs
 from bench.series import series, write
 from cli import app
@@ -114,7 +115,7 @@ def test_a_rerun_reads_the_cache_and_gives_the_same_bytes(corpus, tmp_path, monk
     def no_conversion(*args, **kwargs):
         raise AssertionError("converted again although the cache has the report")
 
-    monkeypatch.setattr(engine.batch, "convert", no_conversion)
+    monkeypatch.setattr(engine.checking, "convert", no_conversion)  # what batch converts with
     spec = CheckerSpec()
     paths = inputs_of(corpus)
     with Batch(paths, spec, build_checker(spec), jobs=1, cache_dir=cache) as batch:
