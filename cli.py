@@ -73,7 +73,7 @@ def convert(
                                                         "one JSON document per line.")] = None,
 ) -> None:
     """Convert reports into JSON documents (docs/document-model.md)."""
-    from engine.conversion import convert_file
+    from engine.convert.pipeline import convert_file
 
     to_dir = output is not None and (output.is_dir() or len(reports) > 1 or str(output).endswith(os.sep))
     if to_dir:
@@ -100,7 +100,7 @@ def validate(
                                                     show_default=False)],
 ) -> None:
     """Check documents against the document JSON Schema; print every error with its JSON path."""
-    from engine.validation import validate as validate_document
+    from engine.document.validation import validate as validate_document
 
     invalid = unreadable = 0
     for path in documents:
@@ -131,7 +131,7 @@ PackOption = Annotated[Optional[list[str]], typer.Option(
 
 def _packs(pack_options: list[str] | None):
     """Installed packs (plus --pack files), narrowed to --pack names; problems printed, never fatal."""
-    from engine.batch import select_packs  # the same choice the batch's worker processes make
+    from engine.batch.run import select_packs  # the same choice the batch's worker processes make
 
     packs, problems, unknown = select_packs(pack_options or ())
     for problem in (*problems, *unknown):
@@ -167,11 +167,11 @@ def check(
     rules compare reports with each other (I02, I03), and results come in input order.
     """
     from engine import inputs
-    from engine.batch import Batch, CheckerSpec, default_jobs
-    from engine.cache import CACHE_DIR
+    from engine.batch.run import Batch, CheckerSpec, default_jobs
+    from engine.batch.store import CACHE_DIR
     from engine.outputs import FORMATS
     from engine.rules.evaluation import Checker
-    from engine.terminal import ProgressDisplay
+    from engine.outputs.progress import ProgressDisplay
 
     if output_format not in FORMATS:
         say_error(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
@@ -230,7 +230,7 @@ def diff(
 ) -> None:
     """Compare two reports of one agency (or two scorecards): new, resolved and persisting findings, and
     the table cells that changed (old → new). Exit 1 when NEW has findings OLD had not."""
-    from engine import diff as differ
+    from engine.batch import diff as differ
     from engine.rules.evaluation import Checker
 
     if output_format not in ("text", "json"):
@@ -266,7 +266,7 @@ def write_card(output_format: str, items, checker, output: Path | None, color: b
                verbose: bool = False):
     """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary."""
     from engine.outputs import Options, write
-    from engine.rules.scorecard import checker_header
+    from engine.scorecard.entry import checker_header
 
     options = Options(color=color, verbose=verbose)
     return write(output_format, items, checker_header(checker), output if output is not None else sys.stdout,

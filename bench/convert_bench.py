@@ -40,9 +40,9 @@ def _maxrss_bytes() -> int:
 def run(n: int, seed: int, trace: bool) -> dict[str, Any]:
     """Convert and validate reports 0..n-1 of the corpus in this process; timings and memory."""
     from bench.corpus import compare, iter_reports, make_report
-    from engine.conversion import convert
+    from engine.convert.pipeline import convert
     from engine.errors import InputError
-    from engine.validation import validate
+    from engine.document.validation import validate
 
     # Warm-up on a report outside the corpus: lazy loads (gazetteer, schema) are not the per-report cost.
     warm = make_report(seed + 1, 0)

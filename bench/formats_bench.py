@@ -43,7 +43,7 @@ def files(n: int, seed: int) -> dict[str, list[tuple[str, bytes, dict]]]:
 
 def run(n: int, seed: int) -> dict[str, Any]:
     """Convert every file of every format; rate, size and agreement with text per format."""
-    from engine.conversion import convert
+    from engine.convert.pipeline import convert
     from engine.errors import InputError
 
     warm = make_report(seed + 1, 0)  # lazy loads (gazetteer, lxml) are not the per-report cost

@@ -3,7 +3,7 @@
 usage: python -m bench.pdf_bench [--n 50] [--seed 0] [--json]
 
 Report i of bench/corpus.py is printed as a PDF by tests/pdf_render.py (reportlab, a test extra)
-in one of the variants below, then extracted (engine.formats.pdf) and converted (convert_text).
+in one of the variants below, then extracted (engine.convert.formats.pdf) and converted (convert_text).
 Rendering is not timed. Counted: PDFs refused (InputError), PDFs whose every value came back
 (exact), the share of all table cells that came back, and ms per PDF and per page to extract and
 convert. The unruled variant prints table 二 without rulings; blank cells there cannot be placed,
@@ -38,9 +38,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
 def run(n: int, seed: int) -> dict[str, Any]:
     """Render, extract and convert reports 0..n-1; counts and timings, overall and per variant."""
     from bench.corpus import compare, make_report
-    from engine.conversion import convert_text
+    from engine.convert.pipeline import convert_text
     from engine.errors import InputError
-    from engine.formats.pdf import extract
+    from engine.convert.formats.pdf import extract
     from engine.templates import template as template_named
     from pdf_render import render_pdf
 

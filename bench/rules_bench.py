@@ -4,7 +4,7 @@
 
 Both sides run over the same documents in one process: N generated documents (built from
 engine/templates.py with random but mostly consistent numbers, some blank cells, some wrong totals,
-some injected spam, some missing sections) plus the seed reports converted by engine.conversion.
+some injected spam, some missing sections) plus the seed reports converted by engine.convert.pipeline.
 Both produce the same `Evaluation` objects (outcome, binding, blanks); the hand-written side writes
 a plain f-string message on failures where the engine also renders the rule's message and computes
 an explanation. Outcomes are compared, then each side is timed (CPU time of this process, best of R,
@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import templates as T  # noqa: E402
-from engine.rules.compiler import Evaluation  # noqa: E402
+from engine.document import MODEL  # noqa: E402
+from engine.rules.expr.compiler import Evaluation  # noqa: E402
 from engine.rules.packs import load_pack  # noqa: E402
-from engine.rules.runtime import EvalContext  # noqa: E402
-from engine.rules.types import row_label, titles as schema_titles  # noqa: E402
-from engine.schema import template_schema  # noqa: E402
+from engine.rules.expr.runtime import EvalContext  # noqa: E402
+from engine.rules.expr.types import row_label, titles as schema_titles  # noqa: E402
+from engine.document.schema import template_schema  # noqa: E402
 
 PACK = ROOT / "rulepacks" / "national" / "national.yaml"
 COLUMNS = [cell.key for cell in T.APPLICANTS]
@@ -128,7 +129,7 @@ def _doc(rng: random.Random) -> dict[str, Any]:
         lines.append("")
     published = None if rng.random() < 0.1 else f"{year + 1}-0{rng.choice((1, 1, 1, 2))}-{rng.randint(10, 28)}"
     return {
-        "model": "ogi-annual-report/1",
+        "model": MODEL,
         "template": template,
         "meta": {
             "title": lines[0],
@@ -157,7 +158,7 @@ def documents(count: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     docs = [_doc(rng) for _ in range(count)]
     try:
-        from engine.conversion import convert_file
+        from engine.convert.pipeline import convert_file
 
         docs += [convert_file(path) for path in sorted((ROOT / "examples").glob("*.txt"))]
     except Exception as exc:  # noqa: BLE001 - the benchmark still runs on generated documents

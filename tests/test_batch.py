@@ -14,13 +14,13 @@ from renderers import ROOT  # noqa: F401  (puts the repository root on sys.path 
 from rich.console import Console
 from typer.testing import CliRunner
 
-import engine.batch
-import engine.checking
+import engine.batch.run
+import engine.batch.single
 import engine.inputs
 from bench.series import series, write
 from cli import app
-from engine.batch import Batch, CheckerSpec, build_checker
-from engine.terminal import ProgressDisplay
+from engine.batch.run import Batch, CheckerSpec, build_checker
+from engine.outputs.progress import ProgressDisplay
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 PACK = """pack: extra
@@ -115,7 +115,7 @@ def test_a_rerun_reads_the_cache_and_gives_the_same_bytes(corpus, tmp_path, monk
     def no_conversion(*args, **kwargs):
         raise AssertionError("converted again although the cache has the report")
 
-    monkeypatch.setattr(engine.checking, "convert", no_conversion)  # what batch converts with
+    monkeypatch.setattr(engine.batch.single, "convert", no_conversion)  # what batch converts with
     spec = CheckerSpec()
     paths = inputs_of(corpus)
     with Batch(paths, spec, build_checker(spec), jobs=1, cache_dir=cache) as batch:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compare_golden import compare
-from engine.conversion import convert
+from engine.convert.pipeline import convert
 from engine.errors import InputError
 
 DATA = Path(__file__).parent / "data"

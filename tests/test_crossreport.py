@@ -14,15 +14,15 @@ import pytest
 from renderers import ROOT  # noqa: F401  (puts the repository root on sys.path for bench)
 
 from bench.series import series, write
-from engine.batch import Batch, CheckerSpec, build_checker
-from engine.crossref import CrossIndex, Record
+from engine.batch.run import Batch, CheckerSpec, build_checker
+from engine.batch.crossindex import CrossIndex, Record
 from engine.errors import InputError
-from engine.rules.compare import MISSING, Compare, Selector
-from engine.rules.compiler import compile_rule
+from engine.rules.expr.compare import MISSING, Compare, Selector
+from engine.rules.expr.compiler import compile_rule
 from engine.rules.examples import base_document
 from engine.rules.packs import load_pack
-from engine.rules.parsing import RuleCompileError
-from engine.rules.runtime import EvalContext
+from engine.rules.expr.parsing import RuleCompileError
+from engine.rules.expr.runtime import EvalContext
 from engine.similarity import NearIndex, estimate, jaccard, normalise_agency, shingles, signature, similarity
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bench.series import series, write
 from cli import app
-from engine.diff import diff_findings, pair
+from engine.batch.diff import diff_findings, pair
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 

@@ -13,11 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import templates as T
-from engine.rules.compiler import (CompiledRule, EvalContext, Evaluation, RuleCompileError, RuleSyntaxError,
+from engine.document import MODEL
+from engine.rules.expr.compiler import (CompiledRule, EvalContext, Evaluation, RuleCompileError, RuleSyntaxError,
                                    RuleTypeError, compile_rule)
-from engine.rules.functions import FunctionSpec, FunctionTable, Param
-from engine.rules.parsing import parser
-from engine.rules.types import parse_type
+from engine.rules.expr.functions import FunctionSpec, FunctionTable, Param
+from engine.rules.expr.parsing import parser
+from engine.rules.expr.types import parse_type
 
 COLUMNS = '["natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"]'
 A01 = ("row.total == row.natural_person + row.commercial + row.research + row.social_welfare + row.legal_service"
@@ -36,7 +37,7 @@ def make_doc(template: str = "2019", text: str | None = None) -> dict[str, Any]:
         sections.append({"number": number, "heading": lines[start - 1], "title": title, "canonical": True,
                          "line": start, "end_line": start + 1})
     doc: dict[str, Any] = {
-        "model": "ogi-annual-report/1", "template": template,
+        "model": MODEL, "template": template,
         "meta": {"title": lines[0], "agency": "示例单位", "year": 2020, "published_on": "2021-01-20",
                  "region": {"province": None, "prefecture": None, "county": None},
                  "source": {"name": "x.txt", "format": "text", "sha256": "0" * 64}},

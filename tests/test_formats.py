@@ -26,15 +26,15 @@ from renderers import compare, make_report, render
 from strategies import documents
 
 from bench.formats_render import DOC_STYLES, GRIDS, STYLES, Block, DocStyle, document_blocks, docx_file, html_page
-from engine.conversion import convert
+from engine.convert.pipeline import convert
 from engine.errors import InputError
-from engine.formats import docx as docx_format
-from engine.formats import html as html_format
-from engine.formats.detect import detect
-from engine.formats.numbering import chinese
+from engine.convert.formats import docx as docx_format
+from engine.convert.formats import html as html_format
+from engine.convert.formats.detect import detect
+from engine.convert.formats.numbering import chinese
 from engine.templates import TEMPLATES
 from engine.templates import template as template_named
-from engine.validation import validate
+from engine.document.validation import validate
 
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))

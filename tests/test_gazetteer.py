@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import gazetteer_build
-from engine.gazetteer import DATA, locate, source
+from engine.convert import gazetteer_build
+from engine.convert.gazetteer import DATA, locate, source
 
 
 def region(province=None, prefecture=None, county=None) -> dict:
@@ -139,7 +139,7 @@ def test_lookup_is_fast():
 
 
 def test_data_is_not_loaded_at_import():
-    code = "import engine.gazetteer as g; print(g._index.cache_info().currsize)"
+    code = "import engine.convert.gazetteer as g; print(g._index.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "0"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.conversion import convert
+from engine.convert.pipeline import convert
 from engine.rules.catalog import installed_packs
 from engine.rules.evaluation import Checker
 

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.checking import check_path
+from engine.batch.single import check_path
 from engine.outputs import FORMATS, Options, write
 from engine.outputs.table import TableWriter
 from engine.rules.evaluation import Checker
 from engine.rules.packs import load_packs
-from engine.rules.scorecard import checker_header, dumps, scorecard, validate_report_entry, validate_scorecard
+from engine.scorecard.entry import checker_header, dumps, scorecard, validate_report_entry, validate_scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
@@ -324,7 +324,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from test_outputs import build
 from engine.outputs import FORMATS, Options, write
-from engine.rules.scorecard import checker_header
+from engine.scorecard.entry import checker_header
 out = Path(sys.argv[1])
 packs, items, checker = build(out)
 for name in FORMATS:

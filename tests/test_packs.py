@@ -16,7 +16,7 @@ from engine.errors import InputError
 from engine.rules.evaluation import Checker, Selector, selected
 from engine.rules.examples import base_document, run_examples
 from engine.rules.packs import PackError, load_pack, load_packs
-from engine.rules.scorecard import check_report, dumps, scorecard, validate_scorecard
+from engine.scorecard.entry import check_report, dumps, scorecard, validate_scorecard
 
 ONE_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<column>\d+): (?P<message>[^\n]+)$")
 
@@ -337,7 +337,7 @@ from pathlib import Path
 from engine.rules.evaluation import Checker
 from engine.rules.examples import base_document
 from engine.rules.packs import load_packs
-from engine.rules.scorecard import check_report, dumps, scorecard
+from engine.scorecard.entry import check_report, dumps, scorecard
 root = Path(sys.argv[1])
 packs, problems = load_packs([root / "national" / "national.yaml",
                               root / "heilongjiang" / "nianbao_pack_heilongjiang" / "heilongjiang.yaml",

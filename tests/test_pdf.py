@@ -24,10 +24,10 @@ from pdf_render import image_pdf, many_pages, render_pdf
 from renderers import compare, make_report, render
 from strategies import documents
 
-from engine.conversion import convert, convert_text
+from engine.convert.pipeline import convert, convert_text
 from engine.errors import InputError
-from engine.formats import pdf, pdf_limits
-from engine.formats.pdf_layout import split_cells
+from engine.convert.formats import pdf, pdf_limits
+from engine.convert.formats.pdf_layout import split_cells
 from engine.templates import TEMPLATES
 
 DATA = Path(__file__).parent / "data"

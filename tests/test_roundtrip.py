@@ -1,7 +1,7 @@
 """Round trip: a random document rendered as a report and converted back gives the same document.
 
 For each template × layout (tests/renderers.py), hypothesis draws a document (tests/strategies.py),
-renders it as report text and converts it with engine.conversion.convert. Every table cell, the
+renders it as report text and converts it with engine.convert.pipeline.convert. Every table cell, the
 template, meta.agency/year/published_on and the sections' numbers and titles must come back. The
 documents with blank cells get their own test, so a problem with blanks does not hide the rest.
 """
@@ -19,7 +19,7 @@ from renderers import BLANKLESS_LAYOUTS, LAYOUTS, compare, generate, lookup, put
 from strategies import documents
 
 from bench.corpus import new_document
-from engine.conversion import convert
+from engine.convert.pipeline import convert
 from engine.templates import SECTION_TITLES, TEMPLATES
 from engine.templates import template as template_named
 

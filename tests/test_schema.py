@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import schemabuild, validation
-from engine.schema import document_schema, inlined_document_schema, template_schema, title_of
+from engine.document import schemabuild, validation
+from engine.document.schema import document_schema, inlined_document_schema, template_schema, title_of
 from engine.templates import NUMERALS, SECTION_TITLES, TEMPLATES, template
-from engine.validation import SchemaError, is_valid, to_path, to_pointer, validate
+from engine.document.validation import SchemaError, is_valid, to_path, to_pointer, validate
 
 GOLDEN = sorted((Path(__file__).parent / "data" / "golden").glob("*.json"))
-MODEL = "ogi-annual-report/1"
+from engine.document import MODEL
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def golden_doc() -> dict:
 def test_committed_schemas_equal_generator_output():
     for name, text in schemabuild.outputs().items():
         committed = (schemabuild.SCHEMA_DIR / name).read_text(encoding="utf-8")
-        assert committed == text, f"schemas/{name} is stale: run `python -m engine.schemabuild`"
+        assert committed == text, f"schemas/{name} is stale: run `python -m engine.document.schemabuild`"
     assert document_schema() == json.loads(schemabuild.outputs()[schemabuild.DOCUMENT_FILE])
 
 
@@ -396,7 +396,7 @@ def mutated_documents(draw: st.DrawFn) -> dict:
 
 
 RS = jsonschema_rs.Draft202012Validator(document_schema(), validate_formats=False)
-REFERENCE = jsonschema.Draft202012Validator(inlined_document_schema())  # as engine.validation uses it
+REFERENCE = jsonschema.Draft202012Validator(inlined_document_schema())  # as engine.document.validation uses it
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,8 +11,8 @@ import pytest
 from engine.rules.evaluation import Checker
 from engine.rules.examples import base_document
 from engine.rules.packs import PackError, load_pack, load_packs
-from engine.rules.scorecard import check_report, finding_id, report_entry, validate_report_entry
-from engine.scoring import BatchSummary, Profile, profile_for, rule_units, score_report
+from engine.scorecard.entry import check_report, finding_id, report_entry, validate_report_entry
+from engine.scorecard.scoring import BatchSummary, Profile, profile_for, rule_units, score_report
 
 
 def result(code: str, outcome: str, severity: str = "error", category: str = "准确性", *, pack: str = "p",

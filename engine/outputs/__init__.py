@@ -1,10 +1,10 @@
 """Output formats of `nianbao check`: a registry of streaming writers, one module per format.
 
     writer = FORMATS["json"](stream_or_path, packs, Options())
-    writer.start(header)          # engine.rules.scorecard.checker_header(checker)
-    for entry, text in checked:   # engine.checking.check_path(checker, path)
+    writer.start(header)          # engine.scorecard.entry.checker_header(checker)
+    for entry, text in checked:   # engine.batch.single.check_path(checker, path)
         writer.add(entry, text)
-    writer.finish()               # writer.summary: the batch's totals (engine.scoring.BatchSummary)
+    writer.finish()               # writer.summary: the batch's totals (engine.scorecard.scoring.BatchSummary)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from engine.outputs.sarif import SarifWriter
 from engine.outputs.table import TableWriter
 from engine.outputs.xlsx import XlsxWriter
 from engine.rules.packs import Pack
-from engine.scoring import BatchSummary
+from engine.scorecard.scoring import BatchSummary
 
 FORMATS: dict[str, type[Writer]] = {
     writer.name: writer

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from engine.rules.packs import Pack
-from engine.scoring import CATEGORIES, BatchSummary, rule_units
+from engine.scorecard.scoring import CATEGORIES, BatchSummary, rule_units
 
 OUTCOME_NAMES = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "not_evaluable": "无法评估",
                  "error": "规则出错"}

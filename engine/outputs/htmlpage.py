@@ -17,7 +17,7 @@ from engine.outputs.base import (OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, W
                                  title_of, xml_safe)
 from engine.outputs.htmlassets import CSS, JS, csp
 from engine.outputs.table import NUMBER_ONLY, needle, quote_location, shorten
-from engine.scoring import CATEGORIES, GRADES, mean, rule_units
+from engine.scorecard.scoring import CATEGORIES, GRADES, mean, rule_units
 
 CONTEXT = 2  # lines of report text shown before and after a finding's line
 EXCERPTS = 3  # excerpts shown per finding (its first locations)

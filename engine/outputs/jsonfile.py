@@ -1,6 +1,6 @@
 """`--format json`: the whole scorecard (nianbao-scorecard/2), written report by report.
 
-The bytes are exactly `engine.rules.scorecard.dumps(scorecard(...))`: the header's members, then each
+The bytes are exactly `engine.scorecard.entry.dumps(scorecard(...))`: the header's members, then each
 report as it comes, then the batch summary, all indented as `json.dumps(card, indent=2)` would.
 """
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.outputs.base import OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, Writer
-from engine.scoring import CATEGORIES, Unit, rule_units
+from engine.scorecard.scoring import CATEGORIES, Unit, rule_units
 
 _ORDER = {"fail": 0, "error": 1, "not_evaluable": 2, "not_applicable": 3, "pass": 4}
 _MARKS = {"fail": "✗", "error": "!", "not_evaluable": "?", "not_applicable": "-", "pass": "✓"}

@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.outputs.base import (OUTCOME_NAMES, REPORT_COLUMNS, SEVERITY_NAMES, Writer, finding_lines,
                                  report_values, rule_columns, rule_outcomes)
-from engine.scoring import CATEGORIES
+from engine.scorecard.scoring import CATEGORIES
 
 _EPOCH = datetime.datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

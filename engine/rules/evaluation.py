@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine.rules.compare import MISSING, Found, Lookup
+from engine.rules.expr.compare import MISSING, Found, Lookup
 from engine.rules.packs import LEVELS, Override, Pack, Rule
 
 OUTCOMES = ("pass", "fail", "not_applicable", "not_evaluable", "error")
@@ -183,7 +183,7 @@ class Checker:
     def _compare(self, base: Result, rule: Rule, document: dict[str, Any], context: Any, lookup: Lookup | None,
                  others: dict[str, Found | None]) -> list[Result]:
         """Run a compare rule with its names bound; each result says which reports it compared with."""
-        from engine.rules.runtime import EvalContext
+        from engine.rules.expr.runtime import EvalContext
 
         context = context if context is not None else EvalContext(document)
         bound: dict[str, Any] = {}
@@ -234,7 +234,7 @@ class Checker:
 def _context(document: dict[str, Any]) -> Any:
     """The expression runtime's per-document context, or None when there is none to share."""
     try:
-        from engine.rules.runtime import EvalContext
+        from engine.rules.expr.runtime import EvalContext
     except ImportError:
         return None
     return EvalContext(document)

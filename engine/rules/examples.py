@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import templates as T
+from engine.document import MODEL
 from engine.rules.evaluation import template_miss
 from engine.rules.packs import Example, Pack, Rule
 
@@ -71,7 +72,7 @@ def _base(template: str, province: str | None, prefecture: str | None) -> dict[s
             node = node.setdefault(key, {})
         node[cell.key] = 0
     return {
-        "model": "ogi-annual-report/1",
+        "model": MODEL,
         "template": template,
         "meta": {
             "title": title, "agency": AGENCY, "year": year, "published_on": None,
@@ -126,8 +127,8 @@ def other_documents(example: dict[str, Any], pack: Pack | None = None) -> dict[s
 
 def _verdict(rule: Rule, example: Example, document: dict[str, Any],
              others: dict[str, Any] | None = None) -> tuple[bool, str]:
-    from engine.rules.runtime import EvalContext
-    from engine.validation import validate  # the document schema; imported late, it is heavy
+    from engine.rules.expr.runtime import EvalContext
+    from engine.document.validation import validate  # the document schema; imported late, it is heavy
 
     for name, doc in {"": document, **(others or {})}.items():
         problems = validate(doc) if doc is not None else []

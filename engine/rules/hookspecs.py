@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:  # the expression language is only needed by whoever calls the hook
-    from engine.rules.functions import FunctionSpec
+    from engine.rules.expr.functions import FunctionSpec
 
 PROJECT = "nianbao"
 

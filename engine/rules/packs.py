@@ -87,7 +87,7 @@ class Rule:
     message: str | None = None
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     blocking: bool = False  # a failure caps the report's grade (docs/scoring.md)
-    compare: Any = None  # engine.rules.compare.Compare: other reports of the batch the rule reads
+    compare: Any = None  # engine.rules.expr.compare.Compare: other reports of the batch the rule reads
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack
                        errors.at(where + ("assert", t), key=True), code)
     compare = None
     if "compare" in raw:
-        from engine.rules.compare import Compare
+        from engine.rules.expr.compare import Compare
 
         try:
             compare = Compare.parse(raw["compare"])
@@ -261,7 +261,7 @@ def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack
 def _compile(raw: dict[str, Any], templates: tuple[str, ...], blanks: str, functions: Any,
              locate: Any, compare: Any = None) -> Any:
     """Compile a rule with the expression language (imported here: loading YAML alone needs none of it)."""
-    from engine.rules.compiler import compile_rule
+    from engine.rules.expr.compiler import compile_rule
 
     return compile_rule(
         when=raw.get("when"), for_each=raw.get("for_each") or {}, assertion=raw["assert"],

@@ -17,7 +17,7 @@ import pluggy
 from engine.rules import hookspecs
 
 if TYPE_CHECKING:
-    from engine.rules.functions import FunctionSpec
+    from engine.rules.expr.functions import FunctionSpec
 
 GROUP = hookspecs.PROJECT
 

@@ -1,0 +1,390 @@
+"""Checking a batch of reports: a process pool, two passes when rules compare reports, a cache.
+
+    with Batch(paths, CheckerSpec(...), checker, jobs=2, cache_dir=Path(".nianbao-cache")) as batch:
+        for path, entry, text in batch.run(progress):
+            ...                                   # one entry per path, in the order of `paths`
+
+Pass 1 converts every report (workers, chunked `imap`, input order kept) and keeps only a small
+index record of each (engine.batch.crossindex); the documents go to the store (engine.batch.store: the cache, or
+a temporary file with --no-cache). Pass 2 resolves every compare name from the index (in this
+process: it is deterministic and cheap) and checks each report in the workers, which load the
+report and the reports it compares with from the store. When no selected rule compares reports,
+one pass converts and checks. Entries already in the cache are not recomputed. Memory stays flat:
+no pass holds more than the index and the results in flight. The engine never prints: progress
+goes to the `progress(phase, done, total)` callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from engine.batch.store import FILE_NAME, Store, document_key, dump_blob, entry_key, packs_fingerprint
+from engine.batch.single import document_from
+from engine.batch.crossindex import CrossIndex, Record
+from engine.errors import InputError
+from engine.inputs import read_input
+from engine.rules.expr.compare import MISSING, Found, Selector, report_info
+from engine.rules.evaluation import Checker
+from engine.scorecard.entry import check_report, report_entry
+from engine.similarity import normalise_agency, shingles, signature
+
+Progress = Callable[[str, int, int], None]  # (phase, reports done, reports in all)
+CONVERTING, CHECKING = "转换", "检查"
+_MISSING = "missing"  # how a task names a compare name with no eligible report (MISSING does not pickle)
+
+
+@dataclass(frozen=True)
+class CheckerSpec:
+    """What decides the checker (--pack, --select, --ignore): workers build theirs from it."""
+
+    packs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def select_packs(pack_options: Iterable[str] = ()) -> tuple[list[Any], list[Any], list[str]]:
+    """Installed packs plus --pack files, narrowed to --pack names: (packs, load problems, unknown names)."""
+    from engine.rules.catalog import installed_packs
+
+    options = list(pack_options)
+    files = [p for p in options if p.endswith((".yaml", ".yml")) or Path(p).is_file()]
+    names = [p for p in options if p not in files]
+    packs, problems = installed_packs(extra_paths=files)
+    unknown = []
+    if names:
+        known = {pack.name for pack in packs}
+        unknown = [f"--pack {name}: no such pack (installed: {', '.join(sorted(known)) or 'none'})"
+                   for name in names if name not in known]
+        packs = [pack for pack in packs if pack.name in names or str(pack.path) in files]
+    return packs, problems, unknown
+
+
+def build_checker(spec: CheckerSpec) -> Checker:
+    """The checker `spec` describes (problems loading packs were reported by the caller already)."""
+    packs, _, _ = select_packs(spec.packs)
+    return Checker(packs, select=spec.select, ignore=spec.ignore)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Converted(NamedTuple):
+    """A pass-1 result: the index record, the document for the store, or the error entry."""
+
+    number: int
+    record: Record | None
+    document: bytes | None  # dump_blob of the document without its text (when there is a store)
+    text: str | None
+    entry: bytes | None  # the entry's JSON (one-pass batches, and errors)
+
+
+def _json(entry: dict[str, Any]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error_entry(path: Path, sha256: str | None, message: str) -> bytes:
+    return _json(report_entry(None, source={"name": path.name, "sha256": sha256, "format": None}, error=message))
+
+
+class _Worker:
+    """What a pool process (or this one, with --jobs 1) does: convert, index, check."""
+
+    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool):
+        self.checker, self.store_path, self.one_pass = checker, store_path, one_pass
+        self.store: Store | None = None
+
+    def _store(self) -> Store:
+        if self.store is None:  # opened on first use, in the process that uses it
+            self.store = Store(self.store_path, readonly=True)  # type: ignore[arg-type]
+        return self.store
+
+    def convert(self, number: int, name: str) -> Converted:
+        """Read and convert one input; a bad one gives its error entry, never an exception."""
+        path, sha256 = Path(name), None
+        try:
+            data = read_input(path)
+            sha256 = hashlib.sha256(data).hexdigest()
+            document = document_from(path, data)
+        except InputError as error:
+            return Converted(number, None, None, None, _error_entry(path, sha256, str(error)))
+        except Exception as error:  # noqa: BLE001 - a converter bug loses this report's entry, not the batch
+            message = f"{path}: internal error: {type(error).__name__}: {' '.join(str(error).split())}"
+            return Converted(number, None, None, None, _error_entry(path, sha256, message))
+        text = document.get("text") if isinstance(document.get("text"), str) else ""
+        record = index_record(document, sha256, path.name)
+        entry = _json(check_report(self.checker, document)) if self.one_pass else None
+        blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.store_path else None
+        return Converted(number, record, blob, text, entry)
+
+    def check(self, number: int, key: str, bindings: dict[str, str | None]) -> tuple[int, bytes]:
+        """Check a stored document, the compare names bound to the stored documents `bindings` names."""
+        store = self._store()
+        loaded: dict[str, dict[str, Any]] = {}
+
+        def lookup(selector: Selector) -> Found | None:
+            target = bindings.get(selector.key, _MISSING)
+            if target == _MISSING:
+                return None
+            if target is None:
+                return Found(None, None)
+            if target not in loaded:
+                loaded[target] = store.document(target)
+            return Found(loaded[target], report_info(loaded[target]))
+
+        document = store.document(key)
+        with self.checker.comparing(lookup):
+            return number, _json(check_report(self.checker, document))
+
+
+def index_record(document: dict[str, Any], sha256: str, name: str) -> Record:
+    """The index record of a converted document (engine.batch.crossindex)."""
+    meta = document.get("meta") or {}
+    agency = meta.get("agency")
+    year = meta.get("year") if isinstance(meta.get("year"), int) else None
+    text = document.get("text") if isinstance(document.get("text"), str) else ""
+    return Record(sha256, name, normalise_agency(agency), year, document.get("template"),
+                  signature(shingles(text, [agency])))
+
+
+_STATE: list[_Worker] = []  # the worker of this process (set by _init, or by Batch for --jobs 1)
+_FORKED: list[tuple[CheckerSpec, Checker]] = []  # the parent's checker, which forked workers inherit
+
+
+def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool) -> None:
+    """Pool initializer: the packs, once per worker (a forked worker has the parent's loaded already)."""
+    inherited = next((checker for given, checker in _FORKED if given == spec), None)
+    _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass)]
+
+
+def _task(task: tuple[Any, ...]) -> Any:
+    worker = _STATE[0]
+    if task[0] == "convert":
+        return worker.convert(task[1], task[2])
+    return worker.check(task[1], task[2], task[3])
+
+
+class Batch:
+    """One `nianbao check` run over many inputs (use it as a context manager: it owns a pool)."""
+
+    def __init__(self, paths: Sequence[Path], spec: CheckerSpec, checker: Checker, jobs: int = 1,
+                 cache_dir: Path | None = None):
+        self.paths, self.spec, self.checker = list(paths), spec, checker
+        self.jobs = max(1, min(jobs, len(self.paths)))
+        self.cache_dir = cache_dir
+        self.one_pass = not checker.compares
+        self.selectors = list({s.key: s for _, rule in checker.rules if rule.compare
+                               for s in rule.compare.names.values()}.values())
+        self.store: Store | None = None
+        self.temp: str | None = None
+        self.pool: Any = None
+        self.warning: str | None = None  # why the cache is not used, for the caller to show
+
+    def __enter__(self) -> Batch:
+        store_path = None
+        if self.cache_dir is not None:
+            store_path = str(Path(self.cache_dir) / FILE_NAME)
+        elif not self.one_pass:
+            self.temp = tempfile.mkdtemp(prefix="nianbao-")
+            store_path = str(Path(self.temp) / FILE_NAME)
+        if store_path is not None:
+            try:
+                self.store = Store(store_path)
+            except Exception as error:  # noqa: BLE001 - OSError, sqlite3.Error: run on without the cache
+                self.warning = f"cache {store_path}: {error}; continuing without it"
+                if self.one_pass or self.temp:
+                    store_path, self.store = None, None
+                else:  # two passes need a store: fall back to a temporary one
+                    self.temp = tempfile.mkdtemp(prefix="nianbao-")
+                    store_path = str(Path(self.temp) / FILE_NAME)
+                    self.store = Store(store_path)
+                self.cache_dir = None
+        self.store_path = store_path
+        if self.jobs == 1:
+            _STATE[:] = [_Worker(self.checker, store_path, self.one_pass)]
+        return self
+
+    def _start_pool(self) -> None:
+        """Start the workers, once, when there is work for them and before the first progress report
+        (a fork must not copy a running progress thread)."""
+        if self.jobs > 1 and self.pool is None:
+            _FORKED[:] = [(self.spec, self.checker)]
+            self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
+                                                                              self.one_pass))
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if exc[0] else self.pool.close()
+            self.pool.join()
+        _FORKED.clear()
+        for worker in _STATE:
+            if worker.store is not None:
+                worker.store.close()
+        _STATE.clear()
+        if self.store is not None:
+            self.store.close()
+        if self.temp:
+            shutil.rmtree(self.temp, ignore_errors=True)
+
+    def _map(self, tasks: Iterable[tuple[Any, ...]], count: int) -> Iterator[Any]:
+        if self.pool is None:  # --jobs 1, or nothing to do
+            return map(_task, tasks)
+        chunk = max(1, min(16, count // (self.jobs * 4)))
+        return self.pool.imap(_task, tasks, chunk)
+
+    @property
+    def caching(self) -> bool:
+        return self.store is not None and self.cache_dir is not None
+
+    def run(self, progress: Progress | None = None) -> Iterator[tuple[Path, dict[str, Any], str | None]]:
+        """Every input's (path, scorecard entry, report text), in input order."""
+        tell = progress or (lambda phase, done, total: None)
+        packs = packs_fingerprint(self.checker) if self.caching else ""
+        keys = self._known_documents()
+        if self.one_pass:
+            yield from self._one_pass(keys, packs, tell)
+        else:
+            yield from self._two_passes(keys, packs, tell)
+
+    def _known_documents(self) -> list[str | None]:
+        """Each input's document key when the cache has its document already (else None)."""
+        keys: list[str | None] = [None] * len(self.paths)
+        if not self.caching:
+            return keys
+        for number, path in enumerate(self.paths):
+            try:
+                sha256 = _file_sha256(path)
+            except OSError:
+                continue  # the worker reports it
+            key = document_key(sha256, path.name)
+            if self.store.record(key) is not None:  # type: ignore[union-attr]
+                keys[number] = key
+        return keys
+
+    def _one_pass(self, keys: list[str | None], packs: str, tell: Progress) -> Iterator[Any]:
+        n = len(self.paths)
+        cached: dict[int, str] = {}
+        tasks: list[tuple[Any, ...]] = []
+        for number, key in enumerate(keys):
+            if key and self.caching and self.store.has_entry(entry_key(key, packs, [])):  # type: ignore[union-attr]
+                cached[number] = key  # type: ignore[assignment]
+            elif key is not None:
+                tasks.append(("check", number, key, {}))
+            else:
+                tasks.append(("convert", number, str(self.paths[number])))
+        if tasks:
+            self._start_pool()
+        results = self._map(iter(tasks), len(tasks))
+        for number, path in enumerate(self.paths):
+            key: str | None = None
+            if number in cached:
+                key = cached[number]
+                entry, text = self.store.entry(entry_key(key, packs, [])), self.store.text(key)  # type: ignore[union-attr]
+                fresh = False
+            else:
+                result, fresh = next(results), True
+                if isinstance(result, Converted):
+                    entry, text = result.entry, result.text
+                    if result.record is not None:
+                        key = self._keep(result)
+                else:
+                    key = keys[number]
+                    entry, text = result[1], self.store.text(key)  # type: ignore[union-attr, arg-type]
+            loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
+            if fresh and key and self.caching and loaded.get("error") is None:
+                self.store.put_entry(entry_key(key, packs, []), entry)  # type: ignore[union-attr, arg-type]
+            tell(CHECKING, number + 1, n)
+            yield path, loaded, text
+
+    def _keep(self, result: Converted) -> str:
+        """Store a converted document; its key."""
+        record = result.record
+        assert record is not None
+        key = document_key(record.sha256, record.name)
+        if self.store is not None and result.document is not None:
+            self.store.put_document(key, record, result.document, zlib.compress((result.text or "").encode(), 1))
+        return key
+
+    def _two_passes(self, keys: list[str | None], packs: str, tell: Progress) -> Iterator[Any]:
+        n = len(self.paths)
+        records: list[Record | None] = [self.store.record(k) if k else None for k in keys]  # type: ignore[union-attr]
+        errors: dict[int, bytes] = {}
+        done = sum(1 for key in keys if key)
+        todo = [number for number, key in enumerate(keys) if key is None]
+        if todo:
+            self._start_pool()
+            tell(CONVERTING, done, n)
+        for result in self._map((("convert", number, str(self.paths[number])) for number in todo), len(todo)):
+            if result.record is None:
+                errors[result.number] = result.entry  # type: ignore[assignment]
+            else:
+                keys[result.number] = self._keep(result)
+                records[result.number] = result.record
+            done += 1
+            tell(CONVERTING, done, n)
+        self.store.commit()  # type: ignore[union-attr]  # the workers read what pass 1 stored
+        index = CrossIndex()
+        for number, record in enumerate(records):
+            if record is not None:
+                index.add(number, record)
+        bindings: dict[int, dict[str, str | None]] = {}
+        cached: set[int] = set()
+        for number, record in enumerate(records):
+            if record is None:
+                continue
+            bound = {s.key: _target(index.resolve(number, s), keys) for s in self.selectors}
+            bindings[number] = bound
+            if self.caching and self.store.has_entry(entry_key(keys[number], packs, sorted(bound.items()))):  # type: ignore
+                cached.add(number)
+        del index, records  # resolved: pass 2 needs only the bindings
+        tasks = (("check", number, keys[number], bindings[number]) for number in sorted(bindings)
+                 if number not in cached)
+        if len(bindings) > len(cached):
+            self._start_pool()  # no progress shown yet unless pass 1 started the workers already
+        results = self._map(tasks, len(bindings) - len(cached))
+        for number, path in enumerate(self.paths):
+            text, fresh = None, False
+            if number in errors:
+                entry = errors[number]
+            else:
+                key = keys[number]
+                ekey = entry_key(key, packs, sorted(bindings[number].items()))  # type: ignore[arg-type]
+                if number in cached:
+                    entry = self.store.entry(ekey)  # type: ignore[union-attr]
+                else:
+                    entry, fresh = next(results)[1], True
+                text = self.store.text(key)  # type: ignore[union-attr, arg-type]
+            loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
+            if fresh and self.caching and loaded.get("error") is None:
+                self.store.put_entry(ekey, entry)  # type: ignore[union-attr, arg-type]
+            tell(CHECKING, number + 1, n)
+            yield path, loaded, text
+
+
+def _target(found: int | None | object, keys: list[str | None]) -> str | None:
+    """How a check task names a compare name's report: its document key, None, or "missing"."""
+    if found is MISSING:
+        return _MISSING
+    return None if found is None else keys[found]  # type: ignore[index]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,3 @@
+"""The document contract: the model's name, its JSON Schemas and their validation."""
+
+MODEL = "ogi-annual-report/1"

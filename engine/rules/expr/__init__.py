@@ -1,0 +1,1 @@
+"""The rule expression language: grammar, type checking against the document schema, compilation."""

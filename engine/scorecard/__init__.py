@@ -1,0 +1,1 @@
+"""Stage 4: rule results → scorecard entries, scores and grades."""
