@@ -17,7 +17,7 @@ from bench.series import series, write
 from engine.batch.run import Batch, CheckerSpec, build_checker
 from engine.batch.crossindex import CrossIndex, Record
 from engine.errors import InputError
-from engine.rules.expr.compare import MISSING, Compare, Selector
+from engine.rules.expr.compare import MISSING, Compare, ReportSelector
 from engine.rules.expr.compiler import compile_rule
 from engine.rules.examples import base_document
 from engine.rules.packs import load_pack
@@ -83,10 +83,10 @@ def test_the_near_index_finds_a_planted_copy_among_unrelated_reports() -> None:
 # ---- selectors and resolution ----
 
 def test_selectors_pick_the_same_agency_last_year_or_the_most_similar_other_report() -> None:
-    prior = Selector("same", "previous")
+    prior = ReportSelector("same", "previous")
     assert prior.eligible("a", 2021, "a", 2020) and not prior.eligible("a", 2021, "b", 2020)
     assert not prior.eligible(None, 2021, None, 2020) and not prior.eligible("a", None, "a", 2020)
-    copy = Selector("any", "not_later", "most_similar")
+    copy = ReportSelector("any", "not_later", "most_similar")
     assert copy.eligible("a", 2021, "a", 2019) and copy.eligible("a", 2021, "b", 2021)
     assert not copy.eligible("a", 2021, "a", 2021)  # the report itself, or a second copy of it
     assert not copy.eligible("a", 2021, "b", 2022)
@@ -99,7 +99,7 @@ def test_selectors_pick_the_same_agency_last_year_or_the_most_similar_other_repo
     assert index.resolve(0, prior) is MISSING
     assert index.resolve(2, copy) == 0  # a's 2020 report has the same text
     assert index.resolve(1, copy) is None  # eligible reports exist, none alike
-    assert index.resolve(3, Selector("any_other", "same", "most_similar")) is MISSING
+    assert index.resolve(3, ReportSelector("any_other", "same", "most_similar")) is MISSING
 
 
 def test_compare_names_are_typed_as_documents_and_checked_against_both_templates() -> None:

@@ -16,6 +16,7 @@ from engine import templates as T
 from engine.document import MODEL
 from engine.rules.expr.compiler import (CompiledRule, EvalContext, Evaluation, RuleCompileError, RuleSyntaxError,
                                    RuleTypeError, compile_rule)
+from engine.rules.expr.builtins import with_builtins
 from engine.rules.expr.functions import FunctionSpec, FunctionTable, Param
 from engine.rules.expr.parsing import parser
 from engine.rules.expr.types import parse_type
@@ -418,7 +419,7 @@ def _boom(value: int) -> bool:
 
 
 def test_runtime_errors_are_isolated() -> None:
-    table = FunctionTable([FunctionSpec("boom", ["value: int"], "bool", _boom, "Raise on 2.")])
+    table = with_builtins([FunctionSpec("boom", ["value: int"], "bool", _boom, "Raise on 2.")])
     compiled = rule("boom(n)", for_each={"n": "[1, 2, 3]"}, functions=table)
     results = compiled.evaluate(make_doc())
     assert [e.outcome for e in results] == ["pass", "error", "pass"]
@@ -500,7 +501,7 @@ def test_function_table_extension() -> None:
         return Decimal(part) / Decimal(whole) if whole else Decimal(0)
 
     spec = FunctionSpec("share", ["part: number", "whole: number"], "number", share, "part / whole, 0 when whole is 0.")
-    table = FunctionTable([spec])
+    table = with_builtins([spec])
     assert "share" in table and "sum" in table
     assert check("share(1, 4) == 0.25", functions=table).outcome == "pass"
     assert check("share(1, 4) == 0.25", functions=[spec]).outcome == "pass"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InputError
-from engine.rules.evaluation import Checker, Selector, selected
+from engine.rules.evaluation import Checker, RuleSelector, selected
 from engine.rules.examples import base_document, run_examples
 from engine.rules.packs import PackError, load_pack, load_packs
 from engine.scorecard.entry import check_report, dumps, scorecard, validate_scorecard
@@ -287,8 +287,8 @@ def test_select_and_ignore(tmp_path, select, ignore, expected):
 def test_unknown_selectors_are_found(tmp_path):
     pack = load_pack(write(tmp_path, "demo", pack_text()))
     assert Checker([pack], select=["A", "Z9"], ignore=["nope:A"]).unknown_selectors() == ["Z9", "nope:A"]
-    assert Selector.parse("national:a01") == Selector("national:a01", "national", "A01")
-    assert selected("p", "HLJ01", [Selector.parse("HLJ")], [Selector.parse("H")])
+    assert RuleSelector.parse("national:a01") == RuleSelector("national:a01", "national", "A01")
+    assert selected("p", "HLJ01", [RuleSelector.parse("HLJ")], [RuleSelector.parse("H")])
 
 
 def test_results_and_scorecard_are_deterministic_and_valid(tmp_path):

@@ -2,7 +2,7 @@
 
 Pass 1 of a batch adds one `Record` per readable report (agency, year, template, SHA-256, name and
 the MinHash signature of its prose, about 1 KB); `resolve` then answers, for report i and a
-`Selector`, which other report it compares with: an index, None (pick: most_similar found none
+`ReportSelector`, which other report it compares with: an index, None (pick: most_similar found none
 similar enough) or MISSING (the batch has no eligible report). Resolution is deterministic: reports
 are numbered in input order and ties go to the earlier one.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from engine.rules.expr.compare import MISSING, Selector
+from engine.rules.expr.compare import MISSING, ReportSelector
 from engine.similarity import NearIndex
 
 
@@ -48,7 +48,7 @@ class CrossIndex:
         if record.signature is not None:
             self.near.add(number, record.signature)
 
-    def resolve(self, number: int, selector: Selector) -> int | None | object:
+    def resolve(self, number: int, selector: ReportSelector) -> int | None | object:
         """The report `selector` picks for report `number`: its number, None, or MISSING."""
         me = self.records[number]
 
@@ -63,7 +63,7 @@ class CrossIndex:
         found = self.near.nearest(number, eligible)
         return None if found is None else found[0]
 
-    def _exists(self, me: Record, selector: Selector) -> bool:
+    def _exists(self, me: Record, selector: ReportSelector) -> bool:
         """Whether any other report is eligible, from counts (never by visiting every report)."""
         years = self._years(me, selector)
         total = sum(self.per_year.get(year, 0) for year in years)
@@ -78,7 +78,7 @@ class CrossIndex:
             eligible = total - (own if mine else 0)
         return eligible > 0
 
-    def _years(self, me: Record, selector: Selector) -> set[int | None]:
+    def _years(self, me: Record, selector: ReportSelector) -> set[int | None]:
         if selector.year == "any":
             return set(self.per_year)
         if me.year is None:

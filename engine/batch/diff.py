@@ -214,7 +214,7 @@ def check_reports(checker: Any, paths: Sequence[Path]) -> list[tuple[dict[str, A
     from engine.batch.single import document_from
     from engine.batch.crossindex import CrossIndex
     from engine.inputs import read_input
-    from engine.rules.expr.compare import MISSING, Found, Selector, report_info
+    from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
     from engine.scorecard.entry import check_report
 
     documents, index = [], CrossIndex()
@@ -225,7 +225,7 @@ def check_reports(checker: Any, paths: Sequence[Path]) -> list[tuple[dict[str, A
         index.add(number, index_record(document, hashlib.sha256(data).hexdigest(), path.name))
     out = []
     for number, document in enumerate(documents):
-        def lookup(selector: Selector, number: int = number) -> Found | None:
+        def lookup(selector: ReportSelector, number: int = number) -> Found | None:
             found = index.resolve(number, selector)
             if found is MISSING:
                 return None

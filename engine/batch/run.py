@@ -33,7 +33,7 @@ from engine.batch.single import document_from
 from engine.batch.crossindex import CrossIndex, Record
 from engine.errors import InputError
 from engine.inputs import read_input
-from engine.rules.expr.compare import MISSING, Found, Selector, report_info
+from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
 from engine.rules.evaluation import Checker
 from engine.scorecard.entry import check_report, report_entry
 from engine.similarity import normalise_agency, shingles, signature
@@ -136,7 +136,7 @@ class _Worker:
         store = self._store()
         loaded: dict[str, dict[str, Any]] = {}
 
-        def lookup(selector: Selector) -> Found | None:
+        def lookup(selector: ReportSelector) -> Found | None:
             target = bindings.get(selector.key, _MISSING)
             if target == _MISSING:
                 return None

@@ -12,7 +12,7 @@ from engine.rules.plugins import PluginProblem, function_specs, plugin_manager, 
 
 
 def function_table(extra: Iterable[tuple[str, Any]] = ()) -> tuple[Any, list[PluginProblem]]:
-    """The expression language's functions plus (plugin, FunctionSpec) `extra`; bad specs are problems."""
+    """A function table of the plugins' (plugin, FunctionSpec) pairs, builtins among them; bad specs are problems."""
     from engine.rules.expr.functions import FunctionTable
 
     table = FunctionTable()

@@ -29,7 +29,7 @@ DEFAULT_MESSAGES = {"not_applicable": "适用条件不成立", "not_evaluable": 
 
 
 @dataclass(frozen=True)
-class Selector:
+class RuleSelector:
     """One --select/--ignore entry: ALL, a code prefix (A, A0, A01), a pack (national), or pack:prefix."""
 
     text: str
@@ -37,7 +37,7 @@ class Selector:
     prefix: str
 
     @classmethod
-    def parse(cls, text: str, packs: Iterable[str] = ()) -> Selector:
+    def parse(cls, text: str, packs: Iterable[str] = ()) -> RuleSelector:
         """Read one selector; a bare word that names one of `packs` selects that pack."""
         text = text.strip()
         if text.upper() == "ALL":
@@ -57,7 +57,7 @@ class Selector:
         return len(self.prefix), self.pack is not None
 
 
-def selected(pack: str, code: str, select: Sequence[Selector], ignore: Sequence[Selector]) -> bool:
+def selected(pack: str, code: str, select: Sequence[RuleSelector], ignore: Sequence[RuleSelector]) -> bool:
     """Whether a rule is on: the most specific matching selector decides; on a tie, ignore wins."""
     best_select = max((s.specificity for s in select if s.matches(pack, code)), default=None)
     if not select:
@@ -110,8 +110,8 @@ class Checker:
     def __init__(self, packs: Iterable[Pack], select: Iterable[str] = (), ignore: Iterable[str] = ()):
         self.packs = list(packs)
         names = [pack.name for pack in self.packs]
-        self.select = [Selector.parse(s, names) for s in select if s.strip()]
-        self.ignore = [Selector.parse(s, names) for s in ignore if s.strip()]
+        self.select = [RuleSelector.parse(s, names) for s in select if s.strip()]
+        self.ignore = [RuleSelector.parse(s, names) for s in ignore if s.strip()]
         self.rules = [(pack, rule) for pack in self.packs for rule in pack.rules
                       if selected(pack.name, rule.code, self.select, self.ignore)]
         self.lookup: Lookup | None = None  # the batch's other reports, for compare rules (see comparing)

@@ -53,12 +53,21 @@ def plugin_manager(extra_plugins: Iterable[object] = ()) -> pluggy.PluginManager
     """
     pm = _Manager()
     pm.add_hookspecs(hookspecs)
+    for name, plugin in _internal_plugins():
+        _register(pm, plugin, name)
     _load_entry_points(pm)
     for index, plugin in enumerate(extra_plugins):
         name = getattr(plugin, "__name__", None) or f"extra-{index}"
         _register(pm, plugin, name)
     pm.check_pending()  # cannot fail: _register already dropped plugins with unknown hooks
     return pm
+
+
+def _internal_plugins() -> list[tuple[str, object]]:
+    """The host's own plugins, registered before any installed one (as tox does with its own)."""
+    from engine.rules.expr import builtins
+
+    return [("builtins", builtins)]
 
 
 def problems_of(pm: pluggy.PluginManager) -> list[PluginProblem]:

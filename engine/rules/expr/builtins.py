@@ -1,16 +1,23 @@
-"""The builtin functions of the expression language: result types, load-time preparation, implementations."""
+"""The builtin functions of the expression language: result types, load-time preparation, implementations.
+
+They reach packs as an internal plugin (engine.rules.plugins registers this module first), through the
+same `nianbao_functions` hook as any installed plugin's functions.
+"""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pluggy
+
 from engine.rules.expr import runtime
-from engine.rules.expr.functions import Arg, ArgError, FunctionSpec, LoadEnv, Param
-from engine.rules.expr.runtime import EvalContext, Match, Row, RuleRuntimeError
+from engine.rules.expr.functions import Arg, ArgError, FunctionSpec, FunctionTable, LoadEnv, Param
+from engine.rules.expr.runtime import EvalContext, TextMatch, TableRow, RuleRuntimeError
 from engine.rules.expr.types import (ANY, BOOL, DATE, DEC, INT, STR, T, escape, join, list_of, nullable, parse_type,
                                 row_label, row_specs)
 
@@ -197,8 +204,8 @@ def _date(*parts: Any) -> str:
         raise RuleRuntimeError(f"bad date: {exc}") from None
 
 
-def _rows(specs: tuple[Any, ...], value: Any, pointer: str) -> list[Row]:
-    if value.__class__ is Row:
+def _rows(specs: tuple[Any, ...], value: Any, pointer: str) -> list[TableRow]:
+    if value.__class__ is TableRow:
         value = value.d
     if value is None:  # a table that is null although the schema says object: the slow path names it
         raise runtime.Blank()
@@ -209,12 +216,12 @@ def _rows(specs: tuple[Any, ...], value: Any, pointer: str) -> list[Row]:
             d = d.get(key) if d.__class__ is dict else None
         if d.__class__ is dict:  # a row the converter did not find is null: nothing to check in it
             ref = static if static is not None else {"pointer": pointer + suffix, "label": label}
-            out.append(Row(d, ref["pointer"], label, ref))
+            out.append(TableRow(d, ref["pointer"], label, ref))
     return out
 
 
 def _label(titles: dict[str, str], value: Any, pointer: str) -> str:
-    if isinstance(value, Row):
+    if isinstance(value, TableRow):
         return value.label
     chain, here = [], ""
     for token in pointer.split("/")[1:]:
@@ -224,7 +231,7 @@ def _label(titles: dict[str, str], value: Any, pointer: str) -> str:
 
 
 def _blank_cells(value: Any, pointer: str) -> list[str]:
-    if value.__class__ is Row:
+    if value.__class__ is TableRow:
         value = value.d
     if value is None:
         return [pointer]
@@ -257,7 +264,7 @@ def _text_numbers(ctx: EvalContext, regex: re.Pattern[str], _pattern: str, secti
 
 
 def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None], _value: Any,
-               section: int | None = None) -> list[Match]:
+               section: int | None = None) -> list[TextMatch]:
     start, end = ctx.span(section)
     compiled, joined = patterns
     found: list[tuple[int, str, str]] = []
@@ -274,7 +281,7 @@ def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re
     out = []
     for offset, text, pattern in found:
         line, column = ctx.position(offset)
-        out.append(Match(text=text, line=line, column=column, pattern=pattern))
+        out.append(TextMatch(text=text, line=line, column=column, pattern=pattern))
     return out
 
 
@@ -367,3 +374,22 @@ BUILTINS: tuple[FunctionSpec, ...] = (
           "is to another report's (a compare name).", context=True),
 )
 
+
+hookimpl = pluggy.HookimplMarker("nianbao")
+
+
+@hookimpl
+def nianbao_functions() -> list[FunctionSpec]:
+    """Return the builtin functions."""
+    return list(BUILTINS)
+
+
+@functools.cache
+def default_functions() -> FunctionTable:
+    """The table of builtins alone (shared)."""
+    return FunctionTable(BUILTINS)
+
+
+def with_builtins(extra: Iterable[FunctionSpec]) -> FunctionTable:
+    """A table of the builtins and `extra`; ValueError when a name in `extra` is taken."""
+    return FunctionTable([*BUILTINS, *extra])

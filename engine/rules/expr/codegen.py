@@ -48,11 +48,11 @@ class CodeGen:
         self.documents = tuple(documents)  # compare names: read from the context at the function's top
         self.globals: dict[str, Any] = {
             "__builtins__": {}, "_blank": _blank, "_get": runtime.get_path, "_dec": runtime.to_decimal,
-            "_div": runtime.divide, "_all": all, "_any": any, "_Row": runtime.Row, "_memo": runtime.memo,
+            "_div": runtime.divide, "_all": all, "_any": any, "_Row": runtime.TableRow, "_memo": runtime.memo,
             "_Exception": Exception, "_NA": NOT_APPLICABLE,
         }
         self.hoists: dict[tuple[str, ...], str] = {}
-        self.rows: set[str] = set()  # bound names holding Row objects (their cells are in d_<name>)
+        self.rows: set[str] = set()  # bound names holding TableRow objects (their cells are in d_<name>)
         self.counter = 0
 
     def _fresh(self, prefix: str) -> str:
@@ -101,7 +101,7 @@ class CodeGen:
         return static_keys(node)
 
     def _places(self, node: Node) -> ast.expr:
-        """[proactive.rules, …] as Row objects: each fixed object with its pointer and label."""
+        """[proactive.rules, …] as TableRow objects: each fixed object with its pointer and label."""
         rows: list[ast.expr] = []
         for item, label in zip(node.args, node.value):
             ref = self._global({"pointer": item.pointer, "label": label}, "r")

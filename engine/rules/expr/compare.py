@@ -31,7 +31,7 @@ _YEAR_WORDS = {"same": "同一年度", "previous": "上一年度", "next": "下�
 
 
 @dataclass(frozen=True)
-class Selector:
+class ReportSelector:
     """Which reports of the batch a name may stand for, and how one is picked among them."""
 
     agency: str
@@ -80,17 +80,17 @@ class Selector:
 class Compare:
     """A rule's cross-report names (in the order written) and its policy when a report is missing."""
 
-    names: Mapping[str, Selector]
+    names: Mapping[str, ReportSelector]
     missing: str = "not_applicable"
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Compare:
         """Read a schema-valid `compare:` mapping; ValueError (one line) for what the schema cannot say."""
-        names: dict[str, Selector] = {}
+        names: dict[str, ReportSelector] = {}
         for name, spec in raw.items():
             if name == "missing":
                 continue
-            selector = Selector(spec["agency"], spec["year"], spec.get("pick", "first"),
+            selector = ReportSelector(spec["agency"], spec["year"], spec.get("pick", "first"),
                                 tuple(spec.get("templates", TEMPLATES)))
             if selector.agency != "same" and selector.pick != "most_similar":
                 raise ValueError(f"compare.{name}: agency {selector.agency} may match many reports; "
@@ -115,7 +115,7 @@ class Found:
     report: dict[str, Any] | None  # {source, sha256, agency, year}: the result's compared_with
 
 
-Lookup = Callable[[Selector], "Found | None"]  # None: the batch has no eligible report
+Lookup = Callable[[ReportSelector], "Found | None"]  # None: the batch has no eligible report
 
 
 def report_info(document: dict[str, Any]) -> dict[str, Any]:

@@ -19,15 +19,16 @@ from typing import Any, NamedTuple
 from lark import Token, Tree
 
 from engine.rules.expr import codegen
-from engine.rules.expr.typecheck import Checker
+from engine.rules.expr.typecheck import TypeChecker
 from engine.rules.expr.compare import MISSING, Compare
 from engine.rules.expr.explain import Explainer, Explanation
-from engine.rules.expr.functions import FunctionSpec, FunctionTable, LoadEnv, default_functions
+from engine.rules.expr.builtins import default_functions, with_builtins
+from engine.rules.expr.functions import FunctionSpec, FunctionTable, LoadEnv
 from engine.rules.expr.interpreter import BLANK, Tracer
 from engine.rules.expr.nodes import CheckError, Node, mark, static_keys
 from engine.rules.expr.parsing import (Locate, RuleCompileError, RuleSyntaxError, RuleTypeError, default_locate,
                                   message_parts, parse)
-from engine.rules.expr.runtime import EvalContext, Row, RuleRuntimeError, get_path, show
+from engine.rules.expr.runtime import EvalContext, TableRow, RuleRuntimeError, get_path, show
 from engine.rules.expr.types import ANY, T, describe, escape, from_schema, nullable, titles
 
 
@@ -109,7 +110,7 @@ class _Rule:
         """The typed tree of one part (a placeholder starts at `base` in the message)."""
         source = self.texts[part][base:] if base else self.texts[part]
         try:
-            return Checker(source, env, self.functions, self.documents).check(tree, scope)
+            return TypeChecker(source, env, self.functions, self.documents).check(tree, scope)
         except CheckError as exc:
             others = [t for t in self.templates if t != env.template]
             if others and any(self._checks(t, source, tree, scope) for t in others):
@@ -118,7 +119,7 @@ class _Rule:
 
     def _checks(self, template: str, source: str, tree: Tree, scope: dict[str, T]) -> bool:
         try:
-            Checker(source, _env_for(template, self.schemas), self.functions, self.documents).check(tree, scope)
+            TypeChecker(source, _env_for(template, self.schemas), self.functions, self.documents).check(tree, scope)
             return True
         except CheckError:
             return False
@@ -217,7 +218,7 @@ def _functions(functions: FunctionTable | Iterable[FunctionSpec] | None) -> Func
         return default_functions()
     if isinstance(functions, FunctionTable):
         return functions
-    return FunctionTable(functions)
+    return with_builtins(functions)
 
 
 def _value_labels(node: Node, scope: dict[str, T], env: LoadEnv) -> dict[tuple[str, Any], str]:
@@ -265,7 +266,7 @@ class _Plan:
 
     def ref(self, name: str, value: Any, document: Any = None) -> dict[str, Any]:
         """What a binding shows: a row's pointer and label; a key's title; an array item's pointer."""
-        if isinstance(value, Row):
+        if isinstance(value, TableRow):
             return value.ref
         if isinstance(value, (str, int)):
             key = (name, value)
@@ -453,7 +454,7 @@ class CompiledRule:
             name = plan.loops[0][0]
             for value, ok in raw:
                 if ok is True:
-                    ref = value.ref if value.__class__ is Row else plan.ref(name, value, document)
+                    ref = value.ref if value.__class__ is TableRow else plan.ref(name, value, document)
                     out.append(Evaluation("pass", {name: ref}, None, None, []))
                 else:
                     out.append(plan.settle(document, ctx, value, ok))

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.rules.expr.interpreter import BLANK, Tracer, compare
 from engine.rules.expr.nodes import Node
-from engine.rules.expr.runtime import Row, is_report, show
+from engine.rules.expr.runtime import TableRow, is_report, show
 from engine.rules.expr.types import TITLE_SEPARATOR, row_label, title_path
 
 _HOLDS = {("==", True): "=", ("==", False): "≠", ("!=", True): "≠", ("!=", False): "=",
@@ -62,7 +62,7 @@ def jsonable(value: Any) -> Any:
     """A value as JSON can hold it (Decimals become int or float, rows their label)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Row):
+    if isinstance(value, TableRow):
         return {"pointer": value.pointer, "label": value.label}
     if is_report(value):  # another report (compare): who it is, not its whole document
         meta = value.get("meta") or {}

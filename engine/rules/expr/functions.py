@@ -8,8 +8,8 @@ EvalContext first, `prepare(args, env) -> tuple` computes load-time constants (a
 the rows of a table) passed before the arguments, and `Param(..., literal=True)` /
 `Param(..., ref=True)` ask for an argument known at load (still passed to impl) / for the
 argument's JSON Pointer too (passed right after the value).
-`FunctionTable` holds the builtins (engine.rules.expr.builtins) plus whatever plugins add through
-`nianbao_functions()`.
+`FunctionTable` holds the functions a pack may call: the builtins (engine.rules.expr.builtins, an
+internal plugin) and whatever other plugins add through `nianbao_functions()`.
 """
 
 from __future__ import annotations
@@ -116,15 +116,11 @@ def _param(p: Param | str) -> Param:
 
 
 class FunctionTable:
-    """The functions rules may call: the builtins and any added by plugins (names never clash)."""
+    """The functions rules may call, by name (names never clash)."""
 
-    def __init__(self, extra: Iterable[FunctionSpec] = (), builtins: bool = True):
+    def __init__(self, specs: Iterable[FunctionSpec] = ()):
         self._specs: dict[str, FunctionSpec] = {}
-        if builtins:
-            from engine.rules.expr.builtins import BUILTINS  # the builtins are FunctionSpecs themselves
-
-            self._specs.update((spec.name, spec) for spec in BUILTINS)
-        for spec in extra:
+        for spec in specs:
             self.add(spec)
 
     def add(self, spec: FunctionSpec) -> None:
@@ -148,14 +144,4 @@ class FunctionTable:
         return iter(self._specs.values())
 
 
-_DEFAULT: list[FunctionTable] = []
-
-
-def default_functions() -> FunctionTable:
-    """The table of builtins alone (shared)."""
-    if not _DEFAULT:
-        _DEFAULT.append(FunctionTable())
-    return _DEFAULT[0]
-
-
-__all__ = ["Arg", "ArgError", "FunctionSpec", "FunctionTable", "LoadEnv", "Param", "default_functions"]
+__all__ = ["Arg", "ArgError", "FunctionSpec", "FunctionTable", "LoadEnv", "Param"]

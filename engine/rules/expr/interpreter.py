@@ -13,7 +13,7 @@ from typing import Any
 from engine.rules.expr import runtime
 from engine.rules.expr.codegen import memo_key
 from engine.rules.expr.nodes import Node
-from engine.rules.expr.runtime import EvalContext, Row, RuleRuntimeError
+from engine.rules.expr.runtime import EvalContext, TableRow, RuleRuntimeError
 from engine.rules.expr.types import escape
 
 BLANK = type("BlankValue", (), {"__repr__": lambda self: "BLANK"})()  # a value that could not be read
@@ -73,10 +73,10 @@ class Tracer:
             if node.pointer is not None and node.value not in env:  # a compare name: another report
                 return self.ctx.bound.get(node.value), node.pointer
             value = env[node.value]
-            return value, value.pointer if isinstance(value, Row) else None
+            return value, value.pointer if isinstance(value, TableRow) else None
         if node.pointer is not None and node.pointer in self.fixed:  # one document: fixed paths read once
             value, where = self.fixed[node.pointer]
-            if not isinstance(value, (dict, list, Row)):
+            if not isinstance(value, (dict, list, TableRow)):
                 self.reads.append((where, value))
             return value, where
         found = self._member(node, env)
@@ -98,7 +98,7 @@ class Tracer:
                 return BLANK, None
         if holder is BLANK:
             return BLANK, None
-        if isinstance(holder, Row):
+        if isinstance(holder, TableRow):
             base = holder.pointer
             holder = holder.d
         if holder is None:
@@ -109,7 +109,7 @@ class Tracer:
         return self._leaf(holder.get(key), pointer)
 
     def _leaf(self, value: Any, pointer: str | None) -> tuple[Any, str | None]:
-        if not isinstance(value, (dict, list, Row)):
+        if not isinstance(value, (dict, list, TableRow)):
             self.reads.append((pointer, value))
         return value, pointer
 
@@ -121,7 +121,7 @@ class Tracer:
         for item, label in zip(node.args, node.value):
             value, pointer = self.place(item, env)
             where = item.pointer or ""
-            rows.append(Row(value, where, label, {"pointer": where, "label": label}))
+            rows.append(TableRow(value, where, label, {"pointer": where, "label": label}))
         return rows
 
     def _list(self, node: Node, env: dict[str, Any]) -> Any:
@@ -137,7 +137,7 @@ class Tracer:
                 raise _Stop
             if holder is None:
                 return [(None, base)]
-            if isinstance(holder, Row):
+            if isinstance(holder, TableRow):
                 base, holder = holder.pointer, holder.d
             return [self._leaf(holder.get(k), None if base is None else f"{base}/{escape(k)}") for k in node.keys]
         source = node.args[0]
@@ -147,13 +147,13 @@ class Tracer:
             listed = self.ev(source, env)
             if listed is BLANK:
                 raise _Stop
-            items = [(item, item.pointer if isinstance(item, Row) else None) for item in listed]
+            items = [(item, item.pointer if isinstance(item, TableRow) else None) for item in listed]
         key = node.value if node.op == "attr" else self.ev(node.args[1], env)
         if key is BLANK:
             raise _Stop
         out = []
         for holder, base in items:
-            if isinstance(holder, Row):
+            if isinstance(holder, TableRow):
                 holder = holder.d
             if holder is None:
                 out.append((None, base))
@@ -201,7 +201,7 @@ class Tracer:
         value, pointer = self.memo.get(id(node), (None, None))
         if pointer is None:
             value, pointer = self.place(node, env)
-        if isinstance(value, Row):
+        if isinstance(value, TableRow):
             return value.pointer
         return pointer or ""
 

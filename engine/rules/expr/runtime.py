@@ -24,7 +24,7 @@ class Blank(Exception):
     """Raised by compiled code where a rule reads a blank (null) value; the slow path names it."""
 
 
-class Row:
+class TableRow:
     """One row of a table, as `rows(table)` yields it: the row's cells, its pointer and label."""
 
     __slots__ = ("d", "pointer", "label", "ref")
@@ -33,15 +33,15 @@ class Row:
         self.d, self.pointer, self.label, self.ref = d, pointer, label, ref
 
     def __repr__(self) -> str:
-        return f"Row({self.pointer!r})"
+        return f"TableRow({self.pointer!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Row) and other.pointer == self.pointer and other.d == self.d
+        return isinstance(other, TableRow) and other.pointer == self.pointer and other.d == self.d
 
     __hash__ = None  # type: ignore[assignment]  # rows are compared by value, never hashed
 
 
-class Match(dict):
+class TextMatch(dict):
     """One occurrence found in the report text: {text, line, column, pattern}; shows as 词（第N行）."""
 
     def __str__(self) -> str:
@@ -166,9 +166,9 @@ def show(value: Any) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, (int, str)):
         return str(value)
-    if isinstance(value, Row):
+    if isinstance(value, TableRow):
         return value.label
-    if isinstance(value, Match):
+    if isinstance(value, TextMatch):
         return str(value)
     if isinstance(value, (list, tuple)):
         return "、".join(show(item) for item in value) if value else "（无）"
@@ -192,7 +192,7 @@ def is_blank(value: Any) -> bool:
     """Null, an empty or all-space string, an empty list, or an object whose cells are all blank."""
     if value is None:
         return True
-    if isinstance(value, Row):
+    if isinstance(value, TableRow):
         value = value.d
     if isinstance(value, str):
         return not value.strip()

@@ -17,7 +17,7 @@ _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
-class Checker:
+class TypeChecker:
     """Checks expressions of one rule part for one template."""
 
     def __init__(self, source: str, env: LoadEnv, functions: FunctionTable,
