@@ -12,6 +12,7 @@ from engine.rules.evaluation import Checker
 from engine.rules.examples import base_document
 from engine.rules.packs import PackError, load_pack, load_packs
 from engine.scorecard.entry import check_report, finding_id, report_entry, validate_report_entry
+from engine.rules.scope import pack_fit
 from engine.scorecard.scoring import BatchSummary, Profile, profile_for, rule_units, score_report
 
 
@@ -136,7 +137,7 @@ def test_pack_scoring_loads_and_the_most_specific_applicable_pack_wins(tmp_path)
     packs, problems = load_packs([national, province])
     assert problems == []
     assert packs[1].rules[1].blocking and not packs[1].rules[0].blocking
-    inside, outside = profile_for(packs, document("黑龙江省")), profile_for(packs, document("山东省"))
+    inside, outside = profile_for(pack_fit(packs, document("黑龙江省"))), profile_for(pack_fit(packs, document("山东省")))
     assert inside.sources == ("nat", "hlj") and outside.sources == ("nat",)
     assert (inside.severity["error"], inside.severity["warning"], inside.category["真实性"]) == (4, 6, 2)
     assert (outside.severity["error"], outside.severity["warning"], outside.category["真实性"]) == (4, 2, 1)

@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from engine.rules.expr.compare import MISSING, Found, Lookup
-from engine.rules.packs import LEVELS, Override, Pack, Rule
+from engine.rules.packs import Override, Pack, Rule
+from engine.rules.scope import PackFit, pack_fit, template_miss
 
 OUTCOMES = ("pass", "fail", "not_applicable", "not_evaluable", "error")
 Result = dict[str, Any]
@@ -68,42 +69,6 @@ def selected(pack: str, code: str, select: Sequence[RuleSelector], ignore: Seque
     return best_ignore is None or best_ignore < best_select
 
 
-def region_of(document: dict[str, Any]) -> dict[str, Any]:
-    meta = document.get("meta") if isinstance(document, dict) else None
-    region = meta.get("region") if isinstance(meta, dict) else None
-    return region if isinstance(region, dict) else {}
-
-
-def scope_miss(pack: Pack, document: dict[str, Any]) -> str | None:
-    """Why the pack's scope does not cover the report (a message), or None when it does."""
-    scope = pack.scope
-    if scope.level == "nationwide":
-        return None
-    region = region_of(document)
-    wanted = [("province", scope.province)]
-    if scope.level == "prefecture":
-        wanted.append(("prefecture", scope.prefecture))
-    for key, name in wanted:
-        actual = region.get(key)
-        if actual is None:
-            level = "省份" if key == "province" else "地市"
-            return f"规则包 {pack.name} 仅适用于{scope.describe()}；报告所属{level}未知"
-        if actual != name:
-            return f"规则包 {pack.name} 仅适用于{scope.describe()}；报告属于{actual}"
-    return None
-
-
-def template_miss(templates: Sequence[str], document: dict[str, Any]) -> str | None:
-    """Why the report's template is not one of `templates`, or None when it is."""
-    template = document.get("template") if isinstance(document, dict) else None
-    if template in templates:
-        return None
-    wanted = "、".join(templates)
-    if template is None:
-        return f"未能识别报告所用模板；本规则适用于{wanted}模板"
-    return f"报告采用{template}模板；本规则适用于{wanted}模板"
-
-
 class Checker:
     """Checks documents against packs; build once, then call `check` for each report."""
 
@@ -135,29 +100,32 @@ class Checker:
         every = [(pack.name, rule.code) for pack in self.packs for rule in pack.rules]
         return [s.text for s in (*self.select, *self.ignore) if not any(s.matches(*pc) for pc in every)]
 
-    def overrides_for(self, document: dict[str, Any]) -> dict[tuple[str, str], tuple[Pack, Override]]:
+    def fit(self, document: dict[str, Any]) -> PackFit:
+        """Which of this checker's packs apply to the report (decide once, pass to check and notes)."""
+        return pack_fit(self.packs, document)
+
+    @staticmethod
+    def overrides_for(fit: PackFit) -> dict[tuple[str, str], tuple[Pack, Override]]:
         """(pack, code) → the override that applies to this report, with the pack that makes it.
 
-        Only packs that apply to the report (scope and templates) override anything. When several
-        do, the most specific scope wins, then the pack that comes later in pack order.
+        Only packs that apply to the report override anything; the most specific one wins.
         """
         chosen: dict[tuple[str, str], tuple[Pack, Override]] = {}
-        ranked = sorted(enumerate(self.packs), key=lambda ip: (LEVELS.index(ip[1].scope.level), ip[0]))
-        for _, pack in ranked:
-            if not pack.overrides or scope_miss(pack, document) or template_miss(pack.templates, document):
-                continue
+        for pack in fit.applied:
             for override in pack.overrides:
                 chosen[(override.pack, override.code)] = (pack, override)
         return chosen
 
-    def check(self, document: dict[str, Any], lookup: Lookup | None = None) -> list[Result]:
+    def check(self, document: dict[str, Any], lookup: Lookup | None = None, fit: PackFit | None = None
+              ) -> list[Result]:
         """Every result for this document, in pack order, rule order, then binding order.
 
         `lookup` (default: the one set by `comparing`) finds the other reports compare rules read;
         without one, those rules have no report to compare with.
         """
-        overrides = self.overrides_for(document)
-        misses = {pack.name: scope_miss(pack, document) for pack in self.packs}
+        fit = fit if fit is not None else self.fit(document)
+        overrides = self.overrides_for(fit)
+        misses = fit.misses
         context = _context(document)  # shared by the rules: the text is split into lines once
         others: dict[str, Found | None] = {}  # selector key → the other report, looked up once
         lookup = lookup if lookup is not None else self.lookup
@@ -203,14 +171,15 @@ class Checker:
             result["compared_with"] = compared
         return results
 
-    def notes(self, document: dict[str, Any]) -> list[dict[str, Any]]:
+    def notes(self, document: dict[str, Any], fit: PackFit | None = None) -> list[dict[str, Any]]:
         """What the reader should know about how the packs met this report (scope, overrides)."""
+        fit = fit if fit is not None else self.fit(document)
         out: list[dict[str, Any]] = []
         for pack in self.packs:
-            miss = scope_miss(pack, document)
+            miss = fit.misses[pack.name]
             if miss:
                 out.append({"code": "pack-out-of-scope", "message": miss, "pack": pack.name})
-        for (target, code), (pack, override) in sorted(self.overrides_for(document).items()):
+        for (target, code), (pack, override) in sorted(self.overrides_for(fit).items()):
             change = "停用" if override.disable else f"严重程度改为 {override.severity}"
             out.append({"code": "rule-overridden", "pack": pack.name,
                         "message": f"规则包 {pack.name} 将 {target}:{code} {change}：{override.reason}"})

@@ -25,7 +25,7 @@ from typing import Any
 
 from engine import templates as T
 from engine.document import MODEL
-from engine.rules.evaluation import template_miss
+from engine.rules.scope import template_miss
 from engine.rules.packs import Example, Pack, Rule
 
 DEFAULT_TEMPLATE = "2019"

@@ -18,7 +18,8 @@ from typing import Any
 from engine import __version__
 from engine.rules.evaluation import OUTCOMES, Checker, Result
 from engine.rules.packs import Pack, Rule
-from engine.scorecard.scoring import BatchSummary, applies, profile_for, score_report
+from engine.rules.scope import PackFit, pack_fit
+from engine.scorecard.scoring import BatchSummary, profile_for, score_report
 
 FORMAT = "nianbao-scorecard/2"
 SCHEMA_FILE = "scorecard.schema.json"
@@ -192,14 +193,17 @@ def _unique_ids(results: list[Result]) -> None:
 
 def report_entry(document: dict[str, Any] | None, results: Sequence[Result] = (), *,
                  source: dict[str, Any] | None = None, error: str | None = None,
-                 notes: Iterable[dict[str, Any]] = (), packs: Sequence[Pack] = ()) -> dict[str, Any]:
+                 notes: Iterable[dict[str, Any]] = (), packs: Sequence[Pack] = (),
+                 fit: PackFit | None = None) -> dict[str, Any]:
     """One report of the scorecard: source, meta, template, packs, score, results, summary, notes.
 
     `source` ({name, sha256, format, path?}) defaults to the document's meta.source; when the report
     could not be converted, pass document=None and a one-line `error` (its score is then null).
-    `packs` are the packs it was checked with: they give the rules' blocking flags and the scoring.
+    `packs` are the packs it was checked with: they give the rules' blocking flags and the scoring;
+    `fit` is which of them apply to the report, when the caller has decided it already.
     """
     document = document if isinstance(document, dict) else None
+    fit = fit if fit is not None else pack_fit(packs, document)
     blocking = {(pack.name, rule.code) for pack in packs for rule in pack.rules if rule.blocking}
     lines = LineIndex(document) if document else None
     entries = [result_entry(r, lines, (r["pack"], r["code"]) in blocking) for r in results]
@@ -209,8 +213,8 @@ def report_entry(document: dict[str, Any] | None, results: Sequence[Result] = ()
         "meta": document.get("meta") if document else None,
         "template": document.get("template") if document else None,
         "error": error,
-        "packs": [{"name": p.name, "version": p.version, "applied": applies(p, document)} for p in packs],
-        "score": score_report(entries, profile_for(packs, document)) if document and not error else None,
+        "packs": [{"name": p.name, "version": p.version, "applied": fit.applies(p)} for p in packs],
+        "score": score_report(entries, profile_for(fit)) if document and not error else None,
         "summary": summarize(entries),
         "results": entries,
         "notes": [_note(note) for note in notes],
@@ -228,10 +232,11 @@ def _note(note: dict[str, Any]) -> dict[str, Any]:
 def check_report(checker: Checker, document: dict[str, Any], *, source: dict[str, Any] | None = None,
                  conversion_notes: bool = True) -> dict[str, Any]:
     """Check one document and return its scorecard entry (conversion notes first, then the checker's)."""
-    results = checker.check(document)
+    fit = checker.fit(document)
+    results = checker.check(document, fit=fit)
     notes = list(document.get("notes") or ()) if conversion_notes else []
-    return report_entry(document, results, source=source, notes=notes + checker.notes(document),
-                        packs=checker.packs)
+    return report_entry(document, results, source=source, notes=notes + checker.notes(document, fit),
+                        packs=checker.packs, fit=fit)
 
 
 def scorecard(packs: Sequence[Pack], reports: Iterable[dict[str, Any]],

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from engine.rules.evaluation import scope_miss, template_miss
-from engine.rules.packs import LEVELS, Pack
+from engine.rules.scope import PackFit
 
 CATEGORIES = ("完整性", "准确性", "规范性", "及时性", "真实性")
 SEVERITIES = ("error", "warning", "info")
@@ -62,14 +61,7 @@ class Profile:
         }
 
 
-def applies(pack: Pack, document: dict[str, Any] | None) -> bool:
-    """Whether the pack applies to the report: its scope covers it and its templates include it."""
-    if not isinstance(document, dict):
-        return False
-    return scope_miss(pack, document) is None and template_miss(pack.templates, document) is None
-
-
-def profile_for(packs: Sequence[Pack], document: dict[str, Any] | None) -> Profile:
+def profile_for(fit: PackFit) -> Profile:
     """The report's profile: each setting from the most specific applicable pack that gives it.
 
     As with overrides, a prefecture pack beats a province pack beats a nationwide one, and on a tie
@@ -78,10 +70,9 @@ def profile_for(packs: Sequence[Pack], document: dict[str, Any] | None) -> Profi
     """
     severity, category = dict(DEFAULT_SEVERITY), dict.fromkeys(CATEGORIES, Decimal(1))
     grades, blocking, sources = dict(DEFAULT_GRADES), DEFAULT_BLOCKING_GRADE, []
-    ranked = sorted(enumerate(packs), key=lambda ip: (LEVELS.index(ip[1].scope.level), ip[0]))
-    for _, pack in ranked:
+    for pack in fit.applied:
         scoring = pack.scoring or {}
-        if not scoring or not applies(pack, document):
+        if not scoring:
             continue
         sources.append(pack.name)
         for key, value in (scoring.get("severity") or {}).items():
