@@ -101,10 +101,11 @@ def validate(
 ) -> None:
     """Check documents against the document JSON Schema; print every error with its JSON path."""
     from engine.document.validation import validate as validate_document
+    from engine.inputs import read_json
 
     invalid = unreadable = 0
     for path in documents:
-        document, error = guarded(str(path), lambda: _load_json(path))
+        document, error = guarded(str(path), lambda: read_json(path))
         if error:
             say_error(error)
             unreadable += 1
@@ -346,19 +347,6 @@ def _example_counts(rule) -> dict[str, int]:
     for example in rule.examples:
         counts[example.kind] = counts.get(example.kind, 0) + 1
     return counts
-
-
-def _load_json(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot read file: {error.strerror or error}", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON: {error.msg}", str(path), f"{error.lineno}:{error.colno}") from None
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -44,3 +45,20 @@ def read_input(path: Path) -> bytes:
 def is_document(path: Path) -> bool:
     """Whether the input is an already converted JSON document rather than a report."""
     return path.suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def decode_json(data: bytes, name: str) -> object:
+    """The JSON value in `data`; InputError naming the file and the line:column where it breaks."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", name) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not JSON: {error.msg}", name, f"{error.lineno}:{error.colno}") from None
+
+
+def read_json(path: Path) -> object:
+    """The JSON value in the file at `path`; InputError when it cannot be read or parsed."""
+    return decode_json(read_input(path), str(path))

@@ -17,7 +17,7 @@ from engine.document import MODEL
 from engine.rules.expr.compiler import (CompiledRule, EvalContext, Evaluation, RuleCompileError, RuleSyntaxError,
                                    RuleTypeError, compile_rule)
 from engine.rules.expr.builtins import with_builtins
-from engine.rules.expr.functions import FunctionSpec, FunctionTable, Param
+from engine.rules.expr.functions import FunctionSpec, Param
 from engine.rules.expr.parsing import parser
 from engine.rules.expr.types import parse_type
 

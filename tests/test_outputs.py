@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.batch.single import check_path
+from engine.batch.single import check_input
 from engine.outputs import FORMATS, Options, write
 from engine.outputs.table import TableWriter
 from engine.rules.evaluation import Checker
@@ -49,7 +49,7 @@ def build(tmp: Path) -> tuple[list, list[tuple[dict, str | None]], Checker]:
     checker = Checker(packs)
     items = []
     for path in paths:
-        entry, text = check_path(checker, path)
+        entry, text = check_input(checker, path)
         entry["source"]["path"] = path.relative_to(ROOT if path.is_relative_to(ROOT) else tmp).as_posix()
         items.append((entry, text))
     return packs, items, checker

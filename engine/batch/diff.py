@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
+from engine.inputs import decode_json, read_input
 
 FORMAT = "nianbao-diff/1"
 ABSENT = "absent"  # a cell the report's template does not have
@@ -27,17 +28,14 @@ def read_scorecard(path: Path) -> list[dict[str, Any]] | None:
     """The report entries of a scorecard file (json or jsonl), or None when `path` is not one."""
     if path.suffix.lower() not in (".json", ".jsonl"):
         return None
+    raw = read_input(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read file: {error}", str(path)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        lines = [line for line in text.splitlines() if line.strip()]
+        data = decode_json(raw, str(path))
+    except InputError:  # not one JSON value: perhaps JSON Lines
+        lines = [line for line in raw.splitlines() if line.strip()]
         try:
-            entries = [json.loads(line) for line in lines]
-        except json.JSONDecodeError:
+            entries = [decode_json(line, str(path)) for line in lines]
+        except InputError:
             return None
         ok = entries and all(isinstance(e, dict) and "results" in e and "source" in e for e in entries)
         return entries if ok else None
@@ -208,21 +206,19 @@ def check_reports(checker: Any, paths: Sequence[Path]) -> list[tuple[dict[str, A
 
     InputError when one cannot be read or converted.
     """
-    import hashlib
-
-    from engine.batch.run import index_record
-    from engine.batch.single import document_from
     from engine.batch.crossindex import CrossIndex
-    from engine.inputs import read_input
+    from engine.batch.run import index_record
+    from engine.batch.single import load_input
     from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
     from engine.scorecard.entry import check_report
 
     documents, index = [], CrossIndex()
     for number, path in enumerate(paths):
-        data = read_input(path)
-        document = document_from(path, data)
-        documents.append(document)
-        index.add(number, index_record(document, hashlib.sha256(data).hexdigest(), path.name))
+        loaded = load_input(path)
+        if loaded.document is None:
+            raise InputError(loaded.error)
+        documents.append(loaded.document)
+        index.add(number, index_record(loaded))
     out = []
     for number, document in enumerate(documents):
         def lookup(selector: ReportSelector, number: int = number) -> Found | None:

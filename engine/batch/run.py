@@ -29,13 +29,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from engine.batch.store import FILE_NAME, Store, document_key, dump_blob, entry_key, packs_fingerprint
-from engine.batch.single import document_from
+from engine.batch.single import Loaded, error_entry, load_input
 from engine.batch.crossindex import CrossIndex, Record
-from engine.errors import InputError
-from engine.inputs import read_input
 from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
 from engine.rules.evaluation import Checker
-from engine.scorecard.entry import check_report, report_entry
+from engine.scorecard.entry import check_report
 from engine.similarity import normalise_agency, shingles, signature
 
 Progress = Callable[[str, int, int], None]  # (phase, reports done, reports in all)
@@ -97,10 +95,6 @@ def _json(entry: dict[str, Any]) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _error_entry(path: Path, sha256: str | None, message: str) -> bytes:
-    return _json(report_entry(None, source={"name": path.name, "sha256": sha256, "format": None}, error=message))
-
-
 class _Worker:
     """What a pool process (or this one, with --jobs 1) does: convert, index, check."""
 
@@ -115,18 +109,12 @@ class _Worker:
 
     def convert(self, number: int, name: str) -> Converted:
         """Read and convert one input; a bad one gives its error entry, never an exception."""
-        path, sha256 = Path(name), None
-        try:
-            data = read_input(path)
-            sha256 = hashlib.sha256(data).hexdigest()
-            document = document_from(path, data)
-        except InputError as error:
-            return Converted(number, None, None, None, _error_entry(path, sha256, str(error)))
-        except Exception as error:  # noqa: BLE001 - a converter bug loses this report's entry, not the batch
-            message = f"{path}: internal error: {type(error).__name__}: {' '.join(str(error).split())}"
-            return Converted(number, None, None, None, _error_entry(path, sha256, message))
+        loaded = load_input(Path(name))
+        document = loaded.document
+        if document is None:
+            return Converted(number, None, None, None, _json(error_entry(loaded)))
         text = document.get("text") if isinstance(document.get("text"), str) else ""
-        record = index_record(document, sha256, path.name)
+        record = index_record(loaded)
         entry = _json(check_report(self.checker, document)) if self.one_pass else None
         blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.store_path else None
         return Converted(number, record, blob, text, entry)
@@ -151,8 +139,9 @@ class _Worker:
             return number, _json(check_report(self.checker, document))
 
 
-def index_record(document: dict[str, Any], sha256: str, name: str) -> Record:
-    """The index record of a converted document (engine.batch.crossindex)."""
+def index_record(loaded: Loaded) -> Record:
+    """The index record of a converted input (engine.batch.crossindex)."""
+    document, sha256, name = loaded.document or {}, loaded.sha256 or "", loaded.path.name
     meta = document.get("meta") or {}
     agency = meta.get("agency")
     year = meta.get("year") if isinstance(meta.get("year"), int) else None

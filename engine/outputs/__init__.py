@@ -2,7 +2,7 @@
 
     writer = FORMATS["json"](stream_or_path, packs, Options())
     writer.start(header)          # engine.scorecard.entry.checker_header(checker)
-    for entry, text in checked:   # engine.batch.single.check_path(checker, path)
+    for entry, text in checked:   # engine.batch.single.check_input(checker, path)
         writer.add(entry, text)
     writer.finish()               # writer.summary: the batch's totals (engine.scorecard.scoring.BatchSummary)
 """
