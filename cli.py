@@ -132,7 +132,7 @@ PackOption = Annotated[Optional[list[str]], typer.Option(
 
 def _packs(pack_options: list[str] | None):
     """Installed packs (plus --pack files), narrowed to --pack names; problems printed, never fatal."""
-    from engine.batch.run import select_packs  # the same choice the batch's worker processes make
+    from engine.rules.catalog import select_packs  # the same choice the batch's worker processes make
 
     packs, problems, unknown = select_packs(pack_options or ())
     for problem in (*problems, *unknown):
@@ -232,6 +232,7 @@ def diff(
     """Compare two reports of one agency (or two scorecards): new, resolved and persisting findings, and
     the table cells that changed (old → new). Exit 1 when NEW has findings OLD had not."""
     from engine.batch import diff as differ
+    from engine.outputs.difftext import render_text
     from engine.rules.evaluation import Checker
 
     if output_format not in ("text", "json"):
@@ -259,7 +260,7 @@ def diff(
         (old_entry, old_doc), (new_entry, new_doc) = checked
         pairs = [differ.diff(old_entry, new_entry, old_doc, new_doc)]
     data = differ.report(pairs)
-    sys.stdout.write(dumps(data) if output_format == "json" else differ.render_text(data))
+    sys.stdout.write(dumps(data) if output_format == "json" else render_text(data))
     raise typer.Exit(FINDINGS if any(item["findings"]["new"] for item in pairs) else OK)
 
 

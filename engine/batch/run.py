@@ -32,6 +32,7 @@ from engine.batch.store import FILE_NAME, Store, document_key, dump_blob, entry_
 from engine.batch.single import Loaded, error_entry, load_input
 from engine.batch.crossindex import CrossIndex, Record
 from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
+from engine.rules.catalog import select_packs
 from engine.rules.evaluation import Checker
 from engine.scorecard.entry import check_report
 from engine.similarity import normalise_agency, shingles, signature
@@ -48,23 +49,6 @@ class CheckerSpec:
     packs: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-
-
-def select_packs(pack_options: Iterable[str] = ()) -> tuple[list[Any], list[Any], list[str]]:
-    """Installed packs plus --pack files, narrowed to --pack names: (packs, load problems, unknown names)."""
-    from engine.rules.catalog import installed_packs
-
-    options = list(pack_options)
-    files = [p for p in options if p.endswith((".yaml", ".yml")) or Path(p).is_file()]
-    names = [p for p in options if p not in files]
-    packs, problems = installed_packs(extra_paths=files)
-    unknown = []
-    if names:
-        known = {pack.name for pack in packs}
-        unknown = [f"--pack {name}: no such pack (installed: {', '.join(sorted(known)) or 'none'})"
-                   for name in names if name not in known]
-        packs = [pack for pack in packs if pack.name in names or str(pack.path) in files]
-    return packs, problems, unknown
 
 
 def build_checker(spec: CheckerSpec) -> Checker:

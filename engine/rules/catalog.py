@@ -38,6 +38,21 @@ def installed_packs(extra_plugins: Iterable[object] = (), extra_paths: Iterable[
     return packs, [*problems_of(pm), *function_problems, *pack_problems]
 
 
+def select_packs(pack_options: Iterable[str] = ()) -> tuple[list[Any], list[Any], list[str]]:
+    """Installed packs plus --pack files, narrowed to --pack names: (packs, load problems, unknown names)."""
+    options = list(pack_options)
+    files = [p for p in options if p.endswith((".yaml", ".yml")) or Path(p).is_file()]
+    names = [p for p in options if p not in files]
+    packs, problems = installed_packs(extra_paths=files)
+    unknown = []
+    if names:
+        known = {pack.name for pack in packs}
+        unknown = [f"--pack {name}: no such pack (installed: {', '.join(sorted(known)) or 'none'})"
+                   for name in names if name not in known]
+        packs = [pack for pack in packs if pack.name in names or str(pack.path) in files]
+    return packs, problems, unknown
+
+
 def find_rule(code: str, packs: Iterable[Pack] | None = None) -> list[tuple[Pack, Rule]]:
     """The rules called `code` ("A01", or "national:A01" to name the pack), in pack order.
 
