@@ -7,22 +7,16 @@ error in it is reported, and a broken pack never stops the others (`load_packs`)
 
 from __future__ import annotations
 
-import difflib
-import functools
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from engine.errors import InputError
 from engine.rules import yamlsource
+from engine.rules.packschema import PackError, PackErrors, close_match, schema_errors
 from engine.rules.yamlsource import Source, YamlError
 
-SCHEMA_FILE = "rulepack.schema.json"
 LEVELS = ("nationwide", "province", "prefecture")
 EXAMPLE_KINDS = ("pass", "fail", "not_applicable")
 
@@ -111,52 +105,10 @@ class Pack:
         return next((rule for rule in self.rules if rule.code == code), None)
 
 
-class PackError(InputError):
-    """A pack that could not be loaded; `errors` holds every problem, each one line."""
-
-    def __init__(self, errors: Sequence[InputError]):
-        first = errors[0]
-        super().__init__(first.message, first.file, first.place)
-        self.errors = list(errors)
-
-
-@functools.cache
-def pack_schema() -> dict[str, Any]:
-    """The rule pack JSON Schema (schemas/rulepack.schema.json); shared, so treat it as read-only."""
-    return json.loads(files("nianbao_schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(pack_schema())
-
-
-class _Errors:
-    """Collects the errors of one pack file, each placed at a line and column."""
-
-    def __init__(self, path: Path, source: Source | None = None):
-        self.path, self.source, self.items = path, source, []
-
-    def add(self, message: str, at: tuple[int, int] | None, code: str | None = None) -> None:
-        message = " ".join(message.split())  # one line, whatever the cause said
-        if code:
-            message = f"rule {code}: {message}"
-        place = f"{at[0]}:{at[1]}" if at else None
-        self.items.append(InputError(message, str(self.path), place))
-
-    def at(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
-        return self.source.where(path, key) if self.source else (1, 1)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            self.items.sort(key=lambda e: tuple(int(p) for p in (e.place or "0:0").split(":")))
-            raise PackError(self.items)
-
-
 def load_pack(path: str | Path, functions: Any = None) -> Pack:
     """Load, check and compile one pack file; raise PackError listing every problem found."""
     path = Path(path)
-    errors = _Errors(path)
+    errors = PackErrors(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -173,7 +125,7 @@ def load_pack(path: str | Path, functions: Any = None) -> Pack:
         errors.add("a rule pack is a YAML mapping with keys pack, version, title, templates, scope, rules",
                    (1, 1))
         errors.raise_if_any()
-    bad_rules, bad_parts = _schema_errors(data, errors)
+    bad_rules, bad_parts = schema_errors(data, errors)
     if bad_parts & {"", "templates", "blanks", "rules"}:
         errors.raise_if_any()  # what every rule needs is broken: compiling them would only add noise
     pack_templates = tuple(data["templates"])
@@ -209,7 +161,7 @@ def load_pack(path: str | Path, functions: Any = None) -> Pack:
 
 
 def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack_blanks: str,
-          errors: _Errors, functions: Any) -> Rule | None:
+          errors: PackErrors, functions: Any) -> Rule | None:
     """Check one schema-valid rule against its pack and compile it; None when it has errors."""
     code, where = raw["code"], ("rules", index)
     count = len(errors.items)
@@ -292,7 +244,7 @@ def _compile_message(exc: Exception) -> str:
     return message
 
 
-def _compile_place(exc: Exception, errors: _Errors, where: tuple[Any, ...]) -> tuple[int, int]:
+def _compile_place(exc: Exception, errors: PackErrors, where: tuple[Any, ...]) -> tuple[int, int]:
     line, column = getattr(exc, "line", None), getattr(exc, "column", None)
     if isinstance(line, int) and isinstance(column, int) and line > 0:
         return line, column
@@ -300,7 +252,7 @@ def _compile_place(exc: Exception, errors: _Errors, where: tuple[Any, ...]) -> t
     return errors.at(where + _part_path(part)) if isinstance(part, str) and part else errors.at(where)
 
 
-def _overrides(data: dict[str, Any], errors: _Errors) -> tuple[Override, ...]:
+def _overrides(data: dict[str, Any], errors: PackErrors) -> tuple[Override, ...]:
     out: list[Override] = []
     seen: set[tuple[str, str]] = set()
     for i, raw in enumerate(data.get("overrides", ())):
@@ -316,7 +268,7 @@ def _overrides(data: dict[str, Any], errors: _Errors) -> tuple[Override, ...]:
     return tuple(out)
 
 
-def _check_grades(scoring: dict[str, Any], errors: _Errors) -> None:
+def _check_grades(scoring: dict[str, Any], errors: PackErrors) -> None:
     """Grade thresholds must fall from 优 to 中, or a score could never reach a grade."""
     grades = scoring.get("grades") or {}
     given = [(name, grades[name]) for name in ("优", "良", "中") if name in grades]
@@ -324,72 +276,6 @@ def _check_grades(scoring: dict[str, Any], errors: _Errors) -> None:
         if high <= low:
             errors.add(f"scoring.grades: {upper} ({high}) must be above {lower} ({low})",
                        errors.at(("scoring", "grades", lower)))
-
-
-def _schema_errors(data: dict[str, Any], errors: _Errors) -> tuple[set[int], set[str]]:
-    """Add every schema error of the pack; return the indices of bad rules and the bad top-level keys."""
-    bad: set[int] = set()
-    parts: set[str] = set()
-    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
-    for error in sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = tuple(error.absolute_path)
-        code = None
-        if not path:
-            parts.add("extra" if error.validator == "additionalProperties" else "")
-        elif path[0] != "rules" or len(path) < 2 or not isinstance(path[1], int):
-            parts.add(str(path[0]))
-        else:
-            bad.add(path[1])
-            rule = rules[path[1]] if path[1] < len(rules) else None
-            code = rule.get("code") if isinstance(rule, dict) and isinstance(rule.get("code"), str) else None
-            code = code or f"#{path[1] + 1}"
-        for message, at in _explain(error, path, errors, 2 if code else 0):
-            errors.add(message, at, code)
-    return bad, parts
-
-
-def _explain(error: jsonschema.ValidationError, path: tuple[Any, ...], errors: _Errors,
-             skip: int) -> Iterable[tuple[str, tuple[int, int]]]:
-    """Readable message(s) and place(s) for one schema error; `skip` path items are already named."""
-    name = ".".join(str(p) for p in path[skip:]) or ("the rule" if skip else "the pack")
-    kind, instance = error.validator, error.instance
-    if "propertyNames" in error.absolute_schema_path:
-        quoted = isinstance(instance, (int, float)) and str(instance) in (error.validator_value or ())
-        message = (f'key {instance} must be written quoted: "{instance}"' if quoted
-                   else f"key {instance!r} is not allowed: {error.message}")
-        yield f"{name}: {message}", errors.at(path + (instance,), key=True)
-        return
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        known = list(error.schema.get("properties", {}))
-        for key in instance:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(known)})"
-                yield f"unknown key {key!r} in {name}{hint}", errors.at(path + (key,), key=True)
-        return
-    if kind == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
-            if key not in instance:
-                yield f"{name} lacks required key {key!r}", errors.at(path)
-        return
-    at = errors.at(path)
-    if kind == "oneOf" and path[:1] == ("overrides",):
-        yield "an override gives either severity or disable: true (not both, not neither)", at
-    elif kind == "not" and len(path) >= 2 and path[-2] == "scope":
-        yield f"scope.{path[-1]} is not allowed at this scope level", at
-    elif kind == "enum":
-        quoted = isinstance(instance, (int, float)) and str(instance) in error.validator_value
-        hint = f' (write it quoted: "{instance}")' if quoted else _close(instance, error.validator_value)
-        yield f"{name}: {instance!r} is not one of {', '.join(map(str, error.validator_value))}{hint}", at
-    elif kind == "type" and "string" in error.validator_value and isinstance(instance, (int, float, bool)):
-        yield f"{name} must be a string (write it quoted: \"{instance}\")", at
-    else:
-        yield f"{name}: {error.message}", at
-
-
-def _close(value: Any, options: Iterable[Any]) -> str:
-    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def load_packs(sources: Iterable[str | Path | tuple[str, str | Path]],
@@ -425,10 +311,10 @@ def _check_overrides(pack: Pack, packs: list[Pack], problems: list[InputError]) 
     for override in pack.overrides:
         target = by_name.get(override.pack)
         if target is None:
-            close = _close(override.pack, by_name)
+            close = close_match(override.pack, by_name)
             message = f"override of {override.pack}:{override.code}: no pack {override.pack!r} is loaded{close}"
         elif target.rule(override.code) is None:
-            close = _close(override.code, [r.code for r in target.rules])
+            close = close_match(override.code, [r.code for r in target.rules])
             message = f"override of {override.pack}:{override.code}: pack {override.pack} has no rule {override.code}{close}"
         else:
             kept.append(override)

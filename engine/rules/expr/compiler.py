@@ -12,34 +12,23 @@ the YAML file; parts are "when", "for_each.<name>", "assert" or "assert.<templat
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from lark import Token, Tree
 
 from engine.rules.expr import codegen
 from engine.rules.expr.typecheck import TypeChecker
 from engine.rules.expr.compare import MISSING, Compare
-from engine.rules.expr.explain import Explainer, Explanation
+from engine.rules.expr.explain import Explanation
 from engine.rules.expr.builtins import default_functions, with_builtins
 from engine.rules.expr.functions import FunctionSpec, FunctionTable, LoadEnv
-from engine.rules.expr.interpreter import BLANK, Tracer
 from engine.rules.expr.nodes import CheckError, Node, mark, static_keys
 from engine.rules.expr.parsing import (Locate, RuleCompileError, RuleSyntaxError, RuleTypeError, default_locate,
                                   message_parts, parse)
-from engine.rules.expr.runtime import EvalContext, TableRow, RuleRuntimeError, get_path, show
-from engine.rules.expr.types import ANY, T, describe, escape, from_schema, nullable, titles
-
-
-class Evaluation(NamedTuple):
-    """One result of a rule: outcome, binding (name → {pointer, label}), message, explanation, blanks."""
-
-    outcome: str  # pass | fail | not_applicable | not_evaluable | error
-    binding: dict[str, dict[str, Any]] | None
-    message: str | None
-    explanation: Explanation | None
-    blanks: list[str]
+from engine.rules.expr.runtime import EvalContext, TableRow
+from engine.rules.expr.plan import Evaluation, Plan
+from engine.rules.expr.types import ANY, T, describe, from_schema, nullable, titles
 
 
 def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str], when: str | None = None,
@@ -124,7 +113,7 @@ class _Rule:
         except CheckError:
             return False
 
-    def plan(self, template: str, combo: tuple[str, ...] = ()) -> _Plan:
+    def plan(self, template: str, combo: tuple[str, ...] = ()) -> Plan:
         """Check every part against `template`'s schema (the other reports' against `combo`'s) and
         generate its function."""
         try:
@@ -136,7 +125,7 @@ class _Rule:
                 exc.message += f" (with {others})"
             raise
 
-    def _plan(self, template: str, combo: tuple[str, ...]) -> _Plan:
+    def _plan(self, template: str, combo: tuple[str, ...]) -> Plan:
         env = _env_for(template, self.schemas)
         scope: dict[str, T] = {}
         for (name, selector), other in zip((self.compare.names if self.compare else {}).items(), combo):
@@ -181,7 +170,7 @@ class _Rule:
         fn = codegen.CodeGen(self.blanks_zero, self.label, names).function(when, self.when_inside, loops, assertion)
         placeholders = [piece for piece in message if isinstance(piece, Node)]
         message_fn = codegen.CodeGen(self.blanks_zero, self.label, names).message_function(loops, placeholders)
-        return _Plan(template, env, fn, message_fn, when, self.when_inside, loops, assertion, message,
+        return Plan(template, env, fn, message_fn, when, self.when_inside, loops, assertion, message,
                      self.blanks_zero, _value_labels(assertion, scope, env),
                      {name: static_keys(node) for name, node in loops})
 
@@ -245,176 +234,16 @@ def _value_labels(node: Node, scope: dict[str, T], env: LoadEnv) -> dict[tuple[s
     return out
 
 
-@dataclass
-class _Plan:
-    """A rule compiled for one template: its function and what the slow path needs."""
-
-    template: str
-    env: LoadEnv
-    fn: Callable[[dict[str, Any], EvalContext], Any]
-    message_fn: Callable[..., list[Any]]
-    when: Node | None
-    when_inside: bool
-    loops: list[tuple[str, Node]]
-    assertion: Node
-    message: list[Node | str]
-    zero: bool
-    value_labels: dict[tuple[str, Any], str]
-    list_keys: dict[str, tuple[str, ...] | None]
-    refs: dict[tuple[str, Any], dict[str, Any]] = field(default_factory=dict)
-    positions: tuple[list[Any], dict[int, int]] | None = None  # the last array bound, item id → index
-
-    def ref(self, name: str, value: Any, document: Any = None) -> dict[str, Any]:
-        """What a binding shows: a row's pointer and label; a key's title; an array item's pointer."""
-        if isinstance(value, TableRow):
-            return value.ref
-        if isinstance(value, (str, int)):
-            key = (name, value)
-            ref = self.refs.get(key)
-            if ref is None:  # one shared (read-only) dict per value, as rows share theirs
-                ref = self.refs[key] = {"pointer": None, "label": self.value_labels.get(key) or show(value),
-                                        "value": value}
-            return ref
-        pointer = None
-        keys = self.list_keys.get(name)
-        items = get_path(document, keys) if keys and document is not None else None
-        if isinstance(items, list):
-            if self.positions is None or self.positions[0] is not items:  # once per document, not per item
-                self.positions = (items, {id(item): i for i, item in enumerate(items)})
-            index = self.positions[1].get(id(value))
-            pointer = None if index is None else "".join(f"/{escape(k)}" for k in keys or ()) + f"/{index}"
-        return {"pointer": pointer, "label": show(value)}
-
-    def binding(self, values: Any, document: Any = None) -> dict[str, dict[str, Any]]:
-        if len(self.loops) == 1:
-            return {self.loops[0][0]: self.ref(self.loops[0][0], values, document)}
-        return {name: self.ref(name, value, document) for (name, _), value in zip(self.loops, values)}
-
-    def env_of(self, values: Any) -> dict[str, Any]:
-        if not self.loops:
-            return {}
-        if len(self.loops) == 1:
-            return {self.loops[0][0]: values}
-        return {name: value for (name, _), value in zip(self.loops, values)}
-
-    def settle(self, document: dict[str, Any], ctx: EvalContext, values: Any, raw: Any) -> Evaluation:
-        """Turn one raw result into an Evaluation (the slow path for anything but true)."""
-        binding = self.binding(values, document) if self.loops else None
-        if raw is True:
-            return Evaluation("pass", binding, None, None, [])
-        if raw is None and self.when_inside:  # the generated code's "when is false" (never from the slow path)
-            return Evaluation("not_applicable", binding, None, None, [])
-        env = self.env_of(values)
-        tracer = Tracer(document, ctx, self.zero, self.env.titles)
-        try:
-            if raw is not False:
-                if self.when is not None and self.when_inside:
-                    applies = tracer.judge(self.when, env)
-                    if applies is BLANK:
-                        return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
-                    if applies is False:
-                        return Evaluation("not_applicable", binding, None, None, [])
-                raw = tracer.judge(self.assertion, env)
-                if raw is BLANK:
-                    return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
-                if raw is True:
-                    return Evaluation("pass", binding, None, None, [])
-                if raw is not False:
-                    return Evaluation("error", binding, f"the assertion gave {show(raw)}, not true or false",
-                                      None, [])
-        except RuleRuntimeError as exc:
-            return Evaluation("error", binding, str(exc), None, [])
-        except Exception as exc:  # noqa: BLE001 - whatever breaks stays inside this result
-            return Evaluation("error", binding, f"{type(exc).__name__}: {exc}", None, [])
-        return self.failure(document, ctx, env, binding)
-
-    def failure(self, document: dict[str, Any], ctx: EvalContext, env: dict[str, Any],
-                binding: dict[str, Any] | None) -> Evaluation:
-        tracer = Explainer(document, ctx, self.zero, self.env.titles)
-        try:
-            explanation = tracer.explain(self.assertion, env)
-        except Exception:  # noqa: BLE001 - a failure without an explanation is still a failure
-            explanation = None
-        return Evaluation("fail", binding, self.render(document, ctx, env), explanation, _unique(tracer.zeroed))
-
-    def render(self, document: dict[str, Any], ctx: EvalContext, env: dict[str, Any]) -> str | None:
-        """The message with its placeholders filled in (compiled; the interpreter only where one raised)."""
-        if not self.message:
-            return None
-        try:
-            values = self.message_fn(document, ctx, *(env[name] for name, _ in self.loops))
-        except Exception:  # noqa: BLE001 - e.g. a null row: every placeholder goes the slow way
-            values = [codegen.FALLBACK] * sum(1 for piece in self.message if isinstance(piece, Node))
-        out, found = [], iter(values)
-        for piece in self.message:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            value = next(found)
-            if value is codegen.FALLBACK:
-                try:
-                    value = Tracer(document, ctx, self.zero, self.env.titles).judge(piece, env)
-                except Exception:  # noqa: BLE001 - one bad placeholder must not lose the message
-                    out.append("?")
-                    continue
-            out.append("空" if value is BLANK else show(value))
-        return "".join(out)
-
-    def slow(self, document: dict[str, Any], ctx: EvalContext) -> list[Evaluation]:
-        """The whole rule by the interpreter alone (after the compiled function raised outside a binding)."""
-        tracer = Tracer(document, ctx, self.zero, self.env.titles)
-        try:
-            if self.when is not None and not self.when_inside:
-                applies = tracer.judge(self.when, {})
-                if applies is BLANK:
-                    return [Evaluation("not_evaluable", None, None, None, _unique(tracer.blanks))]
-                if applies is False:
-                    return [Evaluation("not_applicable", None, None, None, [])]
-            results: list[Evaluation] = []
-            self._bind(document, ctx, tracer, 0, {}, results)
-            return results or [Evaluation("not_applicable", None, None, None, [])]
-        except RuleRuntimeError as exc:
-            return [Evaluation("error", None, str(exc), None, [])]
-        except _Blanks as exc:
-            return [Evaluation("not_evaluable", None, None, None, _unique(exc.args[0]))]
-        except Exception as exc:  # noqa: BLE001
-            return [Evaluation("error", None, f"{type(exc).__name__}: {exc}", None, [])]
-
-    def _bind(self, document: dict[str, Any], ctx: EvalContext, tracer: Tracer, depth: int, env: dict[str, Any],
-              results: list[Evaluation]) -> None:
-        if depth == len(self.loops):
-            values = tuple(env[name] for name, _ in self.loops)
-            results.append(self.settle(document, ctx, values[0] if len(values) == 1 else values, _UNKNOWN))
-            return
-        name, node = self.loops[depth]
-        items = tracer.judge(node, env)
-        if items is BLANK:
-            raise _Blanks(tracer.blanks)
-        for item in items:
-            self._bind(document, ctx, tracer, depth + 1, {**env, name: item}, results)
-
-
-_UNKNOWN = object()  # a binding the slow path settles from scratch
-
-
-class _Blanks(Exception):
-    """A for_each list that could not be read."""
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 class CompiledRule:
     """A rule ready to run: `evaluate(document)` gives one Evaluation per binding (at least one)."""
 
-    def __init__(self, templates: tuple[str, ...], names: tuple[str, ...], plans: dict[str, _Plan], zero: bool,
+    def __init__(self, templates: tuple[str, ...], names: tuple[str, ...], plans: dict[str, Plan], zero: bool,
                  compare: Compare | None = None,
-                 variants: dict[tuple[str, tuple[str, ...]], _Plan] | None = None):
+                 variants: dict[tuple[str, tuple[str, ...]], Plan] | None = None):
         self.templates, self.names, self.plans, self.blanks_zero = templates, names, plans, zero
         self.compare, self.variants = compare, variants or {}
 
-    def _plan(self, document: Any, ctx: EvalContext | None) -> _Plan | Evaluation | None:
+    def _plan(self, document: Any, ctx: EvalContext | None) -> Plan | Evaluation | None:
         """The plan for this report (and the other reports' templates), or the missing-report outcome."""
         plan = self.plans.get(str(document.get("template"))) if isinstance(document, dict) else None
         if plan is None or self.compare is None:
