@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the expression language is only needed by whoever calls the
 PROJECT = "nianbao"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)  # for in-tree plugins and tests; packs make their own
+hookimpl = pluggy.HookimplMarker(PROJECT)  # exported as engine.rules.hookimpl for pack authors
 
 
 @hookspec
