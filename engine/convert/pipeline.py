@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import gazetteer, meta, reading, tables
+from engine.convert import gazetteer, meta, reading, segment, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
@@ -82,7 +82,8 @@ def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
 
 def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
-    lines = text.split("\n")
+    segmented = segment.resegment(text.split("\n"))
+    lines = segmented.lines
     notes = tables.Notes()
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
@@ -97,14 +98,14 @@ def convert_text(text: str, source: dict) -> dict:
     document_tables = {"proactive": None, "applications": None}
     if template is not None:
         for key in ("proactive", "applications"):
-            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes)
-    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes)
+            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes, segmented)
+    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes, segmented)
 
     agency = meta.agency_from_title(title) if title else None
     if title is None:
         notes.add("title_not_found", "未找到报告标题（含“政府信息公开工作年度报告”的行）")
     elif agency is None:
-        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", title_line)
+        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", segmented.original_line(title_line))
     region, region_note = gazetteer.locate(agency)
     if region_note:
         notes.add("region_uncertain", region_note, "/meta/region")
@@ -113,9 +114,9 @@ def convert_text(text: str, source: dict) -> dict:
         notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
     published, published_line, date_problem = meta.published_on(lines)
     if date_problem:
-        notes.add("date_unreadable", date_problem, "/meta/published_on", published_line)
+        notes.add("date_unreadable", date_problem, "/meta/published_on", segmented.original_line(published_line))
     elif published:
-        notes.provenance["/meta/published_on"] = {"line": published_line, "column": 1,
+        notes.provenance["/meta/published_on"] = {"line": segmented.original_line(published_line), "column": 1,
                                                   "raw": lines[published_line - 1].strip()}
     for number, expected in SECTION_TITLES.items():
         if not any(section["number"] == number for section in sections):
@@ -132,7 +133,7 @@ def convert_text(text: str, source: dict) -> dict:
             "region": region,
             "source": source,
         },
-        "sections": sections,
+        "sections": _original_lines(sections, segmented),
         **document_tables,
         "notes": notes.notes,
         "provenance": notes.provenance,
@@ -166,11 +167,25 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
     return regions
 
 
-def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes) -> dict:
+def _original_lines(sections: list[dict], segmented: segment.Segmented) -> list[dict]:
+    """Sections with their lines in the original text (the cut lines are only the converter's)."""
+    if not segmented.changed:
+        return sections
+    return [{**section, "line": segmented.original_line(section["line"]),
+             "end_line": segmented.original_line(section["end_line"])} for section in sections]
+
+
+def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes,
+           segmented: segment.Segmented) -> dict:
     if key in regions:
         first, last = regions[key]
         before = len(notes.notes)
-        read = tables.read_table(table, lines[first - 1:last], first, notes)
+        origin = None
+        if segmented.changed:
+            def origin(cell):
+                line, column = segmented.origin(cell.line, cell.column)
+                return cell._replace(line=line, column=column)
+        read = tables.read_table(table, lines[first - 1:last], first, notes, origin)
         added = notes.notes[before:]
         if not (len(added) == len(table.rows) and all(note["code"] == "row_not_found" for note in added)):
             return read

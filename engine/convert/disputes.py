@@ -1,0 +1,78 @@
+"""Reading table 四 (行政复议、行政诉讼): one row of 15 cells under a two-level header, or 3 rows of 5."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.convert import layout
+from engine.convert.align import unglue
+from engine.convert.cells import BLANK, TEXT, Cell
+from engine.convert.fused import split_runs
+from engine.convert.labels import split_label
+from engine.convert.rowread import _fusable, place_split, read_row
+from engine.templates import DISPUTES
+
+_SUMS = tuple((5 * block + 4, tuple(range(5 * block, 5 * block + 4))) for block in range(3))
+
+
+def read_disputes(printed: Sequence[list[Cell]], result: dict, notes) -> None:
+    """Read table 四 from its printed rows into `result`."""
+    value_rows = [(labels, values) for labels, values in map(_label_and_values, printed)
+                  if any(cell.kind != BLANK for cell in values)]
+    rows = DISPUTES.rows
+    if len(value_rows) == 1:
+        _read_one_row(value_rows[0][1], result, notes)
+        return
+    by_label = {}
+    for labels, values in value_rows:
+        for row in rows:
+            if labels and split_label(labels[-1].text)[1] == split_label(row.label)[1]:
+                by_label[row] = (labels[-1], values)
+    if len(by_label) == 3:
+        for row, (label, values) in by_label.items():
+            read_row(row, f"/disputes{row.pointer}", label, values, result, notes)
+        return
+    if not value_rows:
+        notes.add("table_empty", "行政复议、行政诉讼表没有数据行", "/disputes")
+    else:
+        notes.add("cells_count_mismatch", "行政复议、行政诉讼表的数据分散在多行，无法确定对应关系，本表不读取",
+                  "/disputes", value_rows[0][1][0].line)
+
+
+def _label_and_values(row: list[Cell]) -> tuple[list[Cell], list[Cell]]:
+    """A row's labels and values; a header with the digits glued on (…尚未审结总计000000000000000) too."""
+    labels, values = layout.values_after_label(row)
+    if labels and not any(cell.kind != BLANK for cell in values):
+        glued = unglue(labels[-1])
+        if glued is not None:
+            label, groups = glued
+            return labels[:-1] + [labels[-1]._replace(raw=label)], groups
+    return labels, values
+
+
+def _read_one_row(values: list[Cell], result: dict, notes) -> None:
+    """The 15 cells of the one data row, split by constraints when their separators were lost."""
+    rows = DISPUTES.rows
+    if _fusable(values, 15):
+        groups = [cell for cell in values if cell.kind != BLANK]
+        split = split_runs([cell.text for cell in groups], ["count"] * 15, _SUMS)
+        if split is None:
+            notes.add("cells_unreadable", f"第{groups[0].line}行行政复议、行政诉讼表的数字连在一起，无法拆分为15个单元格",
+                      "/disputes", groups[0].line)
+            return
+        for number, row in enumerate(rows):
+            label = Cell(row.label, TEXT, groups[0].line, 1)
+            span = slice(5 * number, 5 * number + 5)
+            inferred = {i - 5 * number: how for i, how in split.inferred.items() if span.start <= i < span.stop}
+            node = result[row.path[0]]
+            place_split(row, f"/disputes{row.pointer}", label, groups, split, split.cells[span], inferred,
+                        node, notes)
+        return
+    chosen, problem = layout.fit(values, 15)
+    if chosen is None:
+        line = values[0].line if values else None
+        notes.add("cells_count_mismatch", f"行政复议、行政诉讼表的数据行{problem}，本表不读取", "/disputes", line)
+        return
+    for number, row in enumerate(rows):
+        label = Cell(row.label, TEXT, chosen[0].line, 1)
+        read_row(row, f"/disputes{row.pointer}", label, chosen[5 * number:5 * number + 5], result, notes)

@@ -1,0 +1,199 @@
+"""Re-segmenting long lines before template anchors, so a report saved on one line reads like any other.
+
+Crawlers save a whole report body on one physical line: headings, prose and every table row run
+together (`…一、总体情况2019年，我局…`, `规章000规范性文件222第二十条第（五）项…`,
+`1.属于国家秘密00000002.其他法律…`). Before sections and tables are looked for, such a line is cut
+before each template anchor — a section heading with its template title (and after that title), a
+第二十条 clause header, a table row label with its numbering — so that every later stage sees one
+heading or one table row per line. Row labels are anchors only inside their own table's stretch of
+text: 规章 or 1.属于国家秘密 in the narrative are words, not rows.
+
+The original lines stay the document's `text`; `Segmented.origin` maps a position in a cut line back
+to its line and column in the original, so provenance always points at the printed characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine.templates import (APPLICATIONS_2019, APPLICATIONS_2021, PROACTIVE_2019, PROACTIVE_2021,
+                              SECTION_TITLES, Row)
+
+_NUMERALS = "一二三四五六"
+_SEP = r"\s*[、.．，,]\s*"
+
+_SECTION = re.compile("|".join(
+    rf"(?P<s{number}>{_NUMERALS[number - 1]}{_SEP}{re.escape(title)})"
+    for number, title in SECTION_TITLES.items()))
+_CLAUSE = re.compile(r"第二十条\s*第\s*[（(][一二三四五六七八九十]+[)）]\s*项")
+# Where the text of table 三 begins and where table 四 begins, when no heading says so.
+_APPLICATIONS_START = re.compile(r"申请人情况|勾稽关系")
+_DISPUTES_START = re.compile(r"行政复议\s*行政诉讼")
+# Column titles and other short words that are row labels only when they carry their numbering.
+_NEEDS_ENUM = frozenset({"其他", "总计", "其他处理", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理",
+                         "重复申请"})
+
+
+def _enum_pattern(enum: str) -> str:
+    """A regex for a template numbering (一、 （一） 1.) in the forms reports print it."""
+    if not enum:
+        return ""
+    core = enum.strip("、.（）()")
+    if enum.startswith("（"):
+        return rf"[（(]\s*{core}\s*[)）]\s*"
+    if core.isdigit():
+        return rf"{core}\s*[.、．]\s*"
+    return rf"{core}\s*[、.．，,]\s*"
+
+
+def _label_pattern(label: str) -> str:
+    """The label with optional spaces between its characters (规 范 性 文 件)."""
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+def _row_anchors(tables) -> re.Pattern:
+    """One regex for every numbered row or group label of `tables`, longest labels first."""
+    alternatives: set[str] = set()
+    for table in tables:
+        for item in table.items:
+            labels = (item.label, *item.aliases)
+            enum = _enum_pattern(item.enum)
+            for label in labels:
+                core = re.sub(r"（[^（）]*）$", "", label)
+                for text in {label, core}:
+                    body = _label_pattern(text)
+                    alternatives.add(enum + body)
+                    if (not enum or len(core) >= 4) and core not in _NEEDS_ENUM:
+                        alternatives.add(body)
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{alt})" for alt in ordered))
+
+
+_PROACTIVE_ROWS = _row_anchors((PROACTIVE_2019, PROACTIVE_2021))
+_APPLICATION_ROWS = _row_anchors((APPLICATIONS_2019, APPLICATIONS_2021))
+_ZONE_ROWS = {"proactive": _PROACTIVE_ROWS, "applications": _APPLICATION_ROWS}
+_LONG = 160  # shorter lines are one heading or one row already, unless they hold two anchors
+
+
+@dataclass
+class Segmented:
+    """The lines after re-segmentation, and where each came from in the original text."""
+
+    lines: list[str]
+    origins: list[tuple[int, int]] = field(default_factory=list)  # (original line, column offset)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.origins)
+
+    def origin(self, line: int, column: int = 1) -> tuple[int, int]:
+        """The original (line, column) of a 1-based position in the cut lines."""
+        if not self.origins:
+            return line, column
+        original, offset = self.origins[line - 1]
+        return original, column + offset
+
+    def original_line(self, line: int | None) -> int | None:
+        return None if line is None else self.origin(line)[0]
+
+
+def resegment(lines: Sequence[str]) -> Segmented:
+    """Cut every line that holds several template anchors before each of them."""
+    out: list[str] = []
+    origins: list[tuple[int, int]] = []
+    changed = False
+    zone: str | None = None
+    for number, line in enumerate(lines, 1):
+        if "\t" in line or "|" in line or not _may_hold_anchors(line):
+            zone = _zone_after(line, zone)
+            out.append(line)
+            origins.append((number, 0))
+            continue
+        cuts, zone = _cuts(line, zone)
+        if not cuts:
+            out.append(line)
+            origins.append((number, 0))
+            continue
+        changed = True
+        bounds = [0, *cuts, len(line)]
+        for start, end in zip(bounds, bounds[1:]):
+            piece = line[start:end]
+            if piece.strip():
+                out.append(piece)
+                origins.append((number, start))
+    return Segmented(out, origins) if changed else Segmented(list(lines))
+
+
+def _may_hold_anchors(line: str) -> bool:
+    """Cheap test: long lines, or lines with a numbering or clause header past their start."""
+    if len(line) >= _LONG:
+        return True
+    body = line.strip()
+    return len(body) > 6 and any(mark in body[2:] for mark in ("、", "）", ")", "第二十条", "."))
+
+
+def _zone_after(line: str, zone: str | None) -> str | None:
+    """The table whose text continues after an uncut line (for anchors on later lines)."""
+    if _CLAUSE.search(line):
+        zone = "proactive"
+    if _APPLICATIONS_START.search(line):
+        zone = "applications"
+    section = _SECTION.search(line)
+    if section is not None:
+        zone = _ZONE_OF_SECTION.get(section.lastgroup)
+    return zone
+
+
+_ZONE_OF_SECTION = {"s1": None, "s2": "proactive", "s3": "applications", "s4": "disputes", "s5": None, "s6": None}
+
+
+def _cuts(line: str, zone: str | None) -> tuple[list[int], str | None]:
+    """Offsets to cut `line` at, and the zone at its end; no cuts when the line holds one anchor."""
+    marks: list[tuple[int, int, str | None]] = []  # (start, end or -1, zone it opens)
+    for match in _SECTION.finditer(line):
+        marks.append((match.start(), match.end(), _ZONE_OF_SECTION[match.lastgroup]))
+    for match in _CLAUSE.finditer(line):
+        marks.append((match.start(), -1, "proactive"))
+    for match in _APPLICATIONS_START.finditer(line):
+        marks.append((match.start(), -1, "applications"))
+    for match in _DISPUTES_START.finditer(line):
+        marks.append((match.start(), -1, "disputes"))
+    marks.sort()
+    cuts: set[int] = set()
+    position = 0
+    for index, (start, end, opens) in enumerate(marks + [(len(line), -1, zone)]):
+        if zone in _ZONE_ROWS and start > position:
+            cuts.update(_row_cuts(line, _ZONE_ROWS[zone], position, start))
+        if start == len(line):
+            break
+        is_section = end != -1
+        if is_section or _CLAUSE.match(line, start):
+            cuts.add(start)
+        if is_section:
+            cuts.add(end)  # the heading's own line ends with its title
+        zone = opens
+        position = end if end != -1 else start + 1
+    real = sorted(cut for cut in cuts if line[:cut].strip() and line[cut:].strip())
+    return real, zone
+
+
+_AFTER_LABEL = re.compile(r"\s*(?:[+\-]?\d|$)")
+
+
+def _row_cuts(line: str, anchors: re.Pattern, start: int, end: int) -> list[int]:
+    """Row labels in line[start:end] that are table rows: followed by their values or another label.
+
+    Prose names rows too (对规章、规范性文件…, 行政处罚类103条): a label counts only when digits, the
+    end of the stretch, or the next label follow it.
+    """
+    matches = list(anchors.finditer(line, start, end))
+    cuts = []
+    for number, match in enumerate(matches):
+        after = match.end()
+        following = matches[number + 1].start() if number + 1 < len(matches) else None
+        if _AFTER_LABEL.match(line, after, end) or \
+                following is not None and not line[after:following].strip():
+            cuts.append(match.start())
+    return cuts
