@@ -114,9 +114,8 @@ class Aligner:
 
     @staticmethod
     def _values_only(row: Sequence[Cell]) -> bool:
-        return any(cell.kind != BLANK for cell in row) and \
-            all(cell.kind != TEXT or not has_digit(cell) for cell in row) and \
-            any(cell.kind != TEXT for cell in row)
+        return any(cell.kind != TEXT and cell.kind != BLANK for cell in row) and \
+            all(cell.kind != TEXT or not has_digit(cell) for cell in row)
 
     def _claim_row(self, row: Sequence[Cell]):
         """(template index, label cell, value cells, cells placed by the header grid) or None."""

@@ -74,7 +74,9 @@ def _row_anchors(tables) -> re.Pattern:
 _PROACTIVE_ROWS = _row_anchors((PROACTIVE_2019, PROACTIVE_2021))
 _APPLICATION_ROWS = _row_anchors((APPLICATIONS_2019, APPLICATIONS_2021))
 _ZONE_ROWS = {"proactive": _PROACTIVE_ROWS, "applications": _APPLICATION_ROWS}
-_LONG = 160  # shorter lines are one heading or one row already, unless they hold two anchors
+# Shorter lines are one heading or one table row (a group label with its row on one line is read by
+# the table reader); a crawler's one-line body runs to thousands of characters.
+_LONG = 160
 
 
 @dataclass
@@ -100,50 +102,53 @@ class Segmented:
 
 
 def resegment(lines: Sequence[str]) -> Segmented:
-    """Cut every line that holds several template anchors before each of them."""
-    out: list[str] = []
-    origins: list[tuple[int, int]] = []
-    changed = False
+    """Cut every long line that holds several template anchors before each of them."""
+    long = [number for number, line in enumerate(lines) if len(line) >= _LONG]
+    if not long:
+        return Segmented(list(lines))
+    out: list[str] = list(lines[:long[0]])
+    origins: list[tuple[int, int]] = [(number, 0) for number in range(1, long[0] + 1)]
     zone: str | None = None
-    for number, line in enumerate(lines, 1):
-        if "\t" in line or "|" in line or not _may_hold_anchors(line):
-            zone = _zone_after(line, zone)
-            out.append(line)
-            origins.append((number, 0))
-            continue
-        cuts, zone = _cuts(line, zone)
-        if not cuts:
-            out.append(line)
-            origins.append((number, 0))
-            continue
-        changed = True
+    after = 0  # the first line whose zone marks are not yet counted
+    for index, number in enumerate(long):
+        zone = _zone_in("\n".join(lines[after:number]), zone)
+        after = number + 1
+        line = lines[number]
+        cuts: list[int] = []
+        if "\t" not in line and "|" not in line:
+            cuts, zone = _cuts(line, zone)
+        else:
+            zone = _zone_in(line, zone)
         bounds = [0, *cuts, len(line)]
         for start, end in zip(bounds, bounds[1:]):
             piece = line[start:end]
-            if piece.strip():
+            if piece.strip() or not cuts:
                 out.append(piece)
-                origins.append((number, start))
-    return Segmented(out, origins) if changed else Segmented(list(lines))
+                origins.append((number + 1, start))
+        stop = long[index + 1] if index + 1 < len(long) else len(lines)
+        out.extend(lines[number + 1:stop])
+        origins.extend((line_number, 0) for line_number in range(number + 2, stop + 1))
+    if len(out) == len(lines):
+        return Segmented(list(lines))
+    return Segmented(out, origins)
 
 
-def _may_hold_anchors(line: str) -> bool:
-    """Cheap test: long lines, or lines with a numbering or clause header past their start."""
-    if len(line) >= _LONG:
-        return True
-    body = line.strip()
-    return len(body) > 6 and any(mark in body[2:] for mark in ("、", "）", ")", "第二十条", "."))
+_SECTION_LINE = re.compile(r"^[ \t#*\u3000]*(?:" + _SECTION.pattern + ")", re.MULTILINE)
 
 
-def _zone_after(line: str, zone: str | None) -> str | None:
-    """The table whose text continues after an uncut line (for anchors on later lines)."""
-    if _CLAUSE.search(line):
-        zone = "proactive"
-    if _APPLICATIONS_START.search(line):
-        zone = "applications"
-    section = _SECTION.search(line)
-    if section is not None:
-        zone = _ZONE_OF_SECTION.get(section.lastgroup)
-    return zone
+def _zone_in(text: str, zone: str | None) -> str | None:
+    """The table whose text continues after `text` (uncut lines): its last clause, header or heading."""
+    if not text:
+        return zone
+    marks = [(text.rfind("第二十条"), "proactive"),
+             (max(text.rfind("申请人情况"), text.rfind("勾稽关系")), "applications")]
+    last = None
+    for last in _SECTION_LINE.finditer(text):
+        pass
+    if last is not None:
+        marks.append((last.start(), _ZONE_OF_SECTION[last.lastgroup]))
+    position, opened = max(marks, key=lambda mark: mark[0])
+    return opened if position >= 0 else zone
 
 
 _ZONE_OF_SECTION = {"s1": None, "s2": "proactive", "s3": "applications", "s4": "disputes", "s5": None, "s6": None}
