@@ -12,8 +12,9 @@ import random
 from typing import Any, NamedTuple
 
 from bench.corpus import _sentences, random_document
-from bench.render import (HEAD, HPAD, LABEL, VALUE, VMERGE, Document, GridCell, _intro, _paragraphs,
-                          applications_grid, disputes_grid, format_amount, format_value, proactive_grid)
+from bench.render import (HEAD, LABEL, VALUE, Document, GridCell, _intro, _paragraphs,
+                          applications_grid, disputes_grid, format_amount, format_value, lookup,
+                          proactive_grid, put)
 from engine.templates import NUMERALS, SECTION_TITLES, Table
 from engine.templates import template as template_named
 
@@ -101,21 +102,14 @@ def split_disputes(line: Line) -> list[Line]:
             for i, title in enumerate(titles)]
 
 
-def row_base(line: Line) -> str:
-    """The pointer of the row a line prints (/applications/results/granted)."""
-    return line.values[0].pointer.rsplit("/", 1)[0]
-
-
 def printed_pointers(document: Document) -> list[str]:
     """The pointers of every non-null cell of the document's template."""
-    from bench.render import lookup
     return [pointer for *_, pointer in template_named(document["template"]).cells()
             if lookup(document, pointer) is not None]
 
 
 def blank_out(document: Document, pointers) -> Document:
     """A copy of the document with the cells at `pointers` null (the text does not print them)."""
-    from bench.render import put
     copied = copy.deepcopy(document)
     for pointer in pointers:
         put(copied, pointer, None)
@@ -166,7 +160,3 @@ def intro(document: Document) -> str:
     """The paragraph before section 一 (statistics period, where to find the report)."""
     return _intro(document["meta"])
 
-
-def pads(cells) -> int:
-    """How many merged-cell positions (HPAD/VMERGE) a grid row has."""
-    return sum(1 for cell in cells if cell.kind in (HPAD, VMERGE))

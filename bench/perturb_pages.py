@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 
-from bench.perturb_base import (Document, Line, Rendering, blank_out, heading, intro, printed_pointers, prose,
-                                table_lines, title)
+from bench.perturb_base import (GRIDS, Document, Line, Rendering, blank_out, heading, intro, printed_pointers,
+                                prose, spec_table, table_lines, title)
 from bench.render import HEAD, LABEL, render, write_table
-from bench.perturb_base import GRIDS, spec_table
 from engine.templates import SECTION_TITLES
 
 TABLE_OF = {2: "proactive", 3: "applications", 4: "disputes"}

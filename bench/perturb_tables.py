@@ -9,9 +9,8 @@ from __future__ import annotations
 import random
 
 from bench.fusedoracle import APPLICANT, DISPUTES
-from bench.perturb_base import (Document, Line, Rendering, heading, intro, prose, row_base, split_disputes,
-                                table_lines, title)
-from bench.render import CHECK_NOTE, HEAD, HPAD, LABEL, VMERGE
+from bench.perturb_base import Document, Line, Rendering, heading, intro, prose, split_disputes, table_lines, title
+from bench.render import HEAD, HPAD, LABEL, VMERGE
 from engine.templates import APPLICANTS, OUTCOMES, Group
 from engine.templates import template as template_named
 
@@ -78,8 +77,7 @@ def _pipe_line(line: Line, rnd: random.Random) -> str:
             texts.pop()
         pad = rnd.choice(("| |||", "||", " | |", ""))
         return " | ".join(texts) + " |" + pad
-    labels = [text for text in line.labels]
-    cells = labels + [value.text + ("万元" if value.vkind == "amount" and value.text else "")
+    cells = line.labels + [value.text + ("万元" if value.vkind == "amount" and value.text else "")
                       for value in line.values]
     trailing = rnd.choice(("", "", " |", " | |", "|"))  # extra empty columns after the row
     return " | ".join(cells) + " |" + trailing
@@ -132,7 +130,7 @@ def _md(cells) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _md_table(header: list[str], rows: list[list[str]], stray: list[str] | None, rnd: random.Random) -> list[str]:
+def _md_table(header: list[str], rows: list[list[str]], stray: list[str] | None = None) -> list[str]:
     lines = [_md(header), _md(["---"] * len(header))]
     for index, row in enumerate(rows):
         if stray and index == len(rows) // 2 and index:
@@ -183,12 +181,12 @@ def md_groups(document: Document, rnd: random.Random) -> Rendering:
                 header = numbered if generic else named
                 stray = (named if generic else numbered) if index == stray_at and len(rows) > 1 else None
                 body = [[line.row_label, *_values(line)] for line in rows]
-                lines += [f"### {group}", ""] + _md_table(header, body, stray, rnd) + [""]
+                lines += [f"### {group}", ""] + _md_table(header, body, stray) + [""]
         elif number == 4:
             for row in split_disputes(table_lines(document, "disputes")[-1]):
                 # Each of table 四's rows is a one-row table named by the heading above it.
                 lines += [f"### {row.row_label}", "",
-                          *_md_table([cell.title for cell in OUTCOMES], [_values(row)], None, rnd), ""]
+                          *_md_table([cell.title for cell in OUTCOMES], [_values(row)]), ""]
     return Rendering("\n".join(lines) + "\n", document)
 
 
@@ -199,7 +197,7 @@ def _md_proactive(document: Document) -> list[str]:
     for line in table_lines(document, "proactive") + [Line("clause", (), ())]:
         if line.kind == "clause":
             if table:
-                lines += _md_table(header, table, None, random.Random(0)) + [""]
+                lines += _md_table(header, table) + [""]
             table = []
             if line.cells:
                 lines += [f"### {line.labels[0]}", ""]
@@ -212,4 +210,3 @@ def _md_proactive(document: Document) -> list[str]:
 
 LAYOUTS = {"crawler": crawler, "pipe-rows": pipe_rows, "cell-pipes": cell_pipes, "md-groups": md_groups}
 BLANKLESS = frozenset({"crawler", "cell-pipes"})
-__all__ = ["BLANKLESS", "LAYOUTS", "CHECK_NOTE", "row_base"]
