@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.conversion import convert  # after the engine/ restructure: engine.convert
+from engine.convert.pipeline import convert
 from engine.errors import InputError
 
 

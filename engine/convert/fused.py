@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-MAX_OPTIONS = 4096  # more splits than this and no constraint is worth solving: nothing is read
+MAX_OPTIONS = 20_000  # more splits than this and no constraint is worth solving: nothing is read
 _LONGEST = 120  # a run longer than this is not a row of table cells
 _UNIT = re.compile(r"(万元|元|万)$")
 _COUNT = re.compile(r"^(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)$")

@@ -128,8 +128,8 @@ class LabelIndex:
             # row whose neighbours all went missing.
             if numbered or index < start + self.WINDOW or not self.enums[index]:
                 return Match(index, self.items[index], True)
-        if len(core) < 2 or any(mark in text for mark in _SENTENCE):
-            return None  # prose is never a loosely printed label
+        if len(core) < 2 or any(mark in text for mark in _SENTENCE) or core[-1].isdigit():
+            return None  # prose is never a loosely printed label, nor a label with its digits glued on
         for index in range(start, min(start + self.WINDOW, len(self.items))):
             if enum and self.enums[index] and enum != self.enums[index]:
                 continue

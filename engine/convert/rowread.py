@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from engine.convert import layout
 from engine.convert.align import FUSED
 from engine.convert.cells import BLANK, TEXT, VALUE, Cell, read_value
-from engine.convert.fused import Split, part_text, split_runs
+from engine.convert.fused import MAX_OPTIONS, Split, part_text, split_runs
 from engine.templates import Row
 
 _RUN = re.compile(r"^[+\-]?[\d.,]+(?:万元|元|万)?$")
@@ -113,7 +113,7 @@ def place_split(row: Row, pointer: str, label: Cell, groups: list[Cell], split: 
     open_titles = [spec.title for index, (spec, part) in enumerate(zip(row.cells, parts))
                    if part is None and index not in settled]
     if open_titles:
-        ways = "多于4096" if split.ways > 4096 else str(split.ways)
+        ways = f"多于{MAX_OPTIONS}" if split.ways > MAX_OPTIONS else str(split.ways)
         notes.add("cells_ambiguous",
                   f"第{label.line}行“{label.text}”的数字连在一起（{' '.join(texts)}），有{ways}种拆法，"
                   f"“{'”“'.join(open_titles)}”无法唯一确定，不读取",

@@ -174,7 +174,11 @@ def _cuts(line: str, zone: str | None) -> tuple[list[int], str | None]:
         if start == len(line):
             break
         is_section = end != -1
-        if is_section or _CLAUSE.match(line, start):
+        if opens == "disputes" and not is_section:
+            header_end = _DISPUTES_DIGITS.search(line, start, start + 200)
+            if header_end is not None:
+                cuts.update(_row_end(line, header_end.start("run")))
+        if is_section or _CLAUSE.match(line, start) or opens == "disputes":
             cuts.add(start)
         if is_section:
             cuts.add(end)  # the heading's own line ends with its title
@@ -198,7 +202,28 @@ def _row_cuts(line: str, anchors: re.Pattern, start: int, end: int) -> list[int]
     for number, match in enumerate(matches):
         after = match.end()
         following = matches[number + 1].start() if number + 1 < len(matches) else None
-        if _AFTER_LABEL.match(line, after, end) or \
-                following is not None and not line[after:following].strip():
+        if _AFTER_LABEL.match(line, after, end):
+            cuts.append(match.start())
+            if following is None:
+                cuts.extend(_row_end(line, after, end))
+        elif following is not None and not line[after:following].strip():
             cuts.append(match.start())
     return cuts
+
+
+_RUN = re.compile(r"\s*[+\-]?\d[\d\s+\-.,]*(?:万元|元|万)?")
+_DISPUTES_DIGITS = re.compile(r"(?:总计|审结)(?P<run>\s*\d)")
+
+
+def _row_end(line: str, start: int, end: int | None = None) -> list[int]:
+    """Where the values after the last row label end, when text other than a numbering follows them."""
+    run = _RUN.match(line, start, len(line) if end is None else end)
+    if run is None or run.end() >= len(line):
+        return []
+    stop = run.end()
+    while stop > start and line[stop - 1] in " .,+-":
+        stop -= 1
+    # 00000001.配备的人员… : the 1 may be the prose's own numbering; leave such a row unread.
+    if line[stop:run.end()].strip() or line[run.end()] in "、.．":
+        return []
+    return [stop]
