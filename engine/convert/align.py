@@ -21,6 +21,8 @@ _LABEL_START = re.compile(r"(?<=\s)\S|[(（]|(?<![\d.])\d+[.、．]")
 # A label with its digits glued on (规章000, 行政许可20+1737, 政府集中采购156805947.43元, 一、… 00 00000).
 _FUSED = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])(?P<tail>\s*[+\-]?\d[\d\s.,+\-]*(?:万元|元|万)?)$")
 FUSED = "fused"
+# Generic column headers some reports print instead of the template's titles.
+_PLACEHOLDER = re.compile(r"^(?:类别|项目|数据\d*|信息内容|申请人情况|内容|栏目|列\d+)$")
 
 
 @dataclass
@@ -109,7 +111,7 @@ class Aligner:
             enum, core = split_label(cell.text)
             if enum:
                 return False
-            titled += core in self.titles
+            titled += core in self.titles or _PLACEHOLDER.match(core) is not None
         return titled >= 2
 
     @staticmethod
@@ -162,7 +164,10 @@ class Aligner:
 
 
 def _unclaimed(match: Match | None, found) -> Match | None:
-    return None if match is None or match.index in found else match
+    """The match, unless its row was read already (a heading naming it with no values does not count)."""
+    if match is None or match.index in found and found[match.index].values:
+        return None
+    return match
 
 
 def _tail_match(index: LabelIndex, text: str, position: int):

@@ -17,26 +17,46 @@ _SUMS = tuple((5 * block + 4, tuple(range(5 * block, 5 * block + 4))) for block 
 
 def read_disputes(printed: Sequence[list[Cell]], result: dict, notes) -> None:
     """Read table 四 from its printed rows into `result`."""
-    value_rows = [(labels, values) for labels, values in map(_label_and_values, printed)
-                  if any(cell.kind != BLANK for cell in values)]
-    rows = DISPUTES.rows
-    if len(value_rows) == 1:
-        _read_one_row(value_rows[0][1], result, notes)
-        return
+    value_rows = []
+    heading = None  # a row name printed alone above its values (### 行政复议, then a one-row table)
+    for labels, values in map(_label_and_values, printed):
+        if any(cell.kind != BLANK for cell in values):
+            if not labels and heading is not None:
+                labels = [heading]
+            value_rows.append((labels, values))
+            heading = None
+        elif len(labels) == 1 and _row_named(labels[0]) is not None:
+            heading = labels[0]
     by_label = {}
     for labels, values in value_rows:
-        for row in rows:
-            if labels and split_label(labels[-1].text)[1] == split_label(row.label)[1]:
-                by_label[row] = (labels[-1], values)
-    if len(by_label) == 3:
-        for row, (label, values) in by_label.items():
-            read_row(row, f"/disputes{row.pointer}", label, values, result, notes)
+        row = _row_named(labels[-1]) if labels else None
+        if row is not None:
+            by_label[row] = (labels[-1], values)
+    short = all(sum(cell.kind != BLANK for cell in values) <= 5 for _, values in value_rows)
+    if by_label and len(by_label) == len(value_rows) and short:
+        # Every value row names its row: read those, and say which rows were not printed.
+        for row in DISPUTES.rows:
+            pointer = f"/disputes{row.pointer}"
+            if row in by_label:
+                label, values = by_label[row]
+                read_row(row, pointer, label, values, result, notes)
+            else:
+                notes.add("row_not_found", f"未找到“{row.label}”行", pointer)
+        return
+    if len(value_rows) == 1:
+        _read_one_row(value_rows[0][1], result, notes)
         return
     if not value_rows:
         notes.add("table_empty", "行政复议、行政诉讼表没有数据行", "/disputes")
     else:
         notes.add("cells_count_mismatch", "行政复议、行政诉讼表的数据分散在多行，无法确定对应关系，本表不读取",
                   "/disputes", value_rows[0][1][0].line)
+
+
+def _row_named(label: Cell):
+    """The table-四 row a label names (行政复议, 未经复议直接起诉, 复议后起诉), or None."""
+    core = split_label(label.text)[1]
+    return next((row for row in DISPUTES.rows if split_label(row.label)[1] == core), None)
 
 
 def _label_and_values(row: list[Cell]) -> tuple[list[Cell], list[Cell]]:

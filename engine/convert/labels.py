@@ -82,6 +82,8 @@ class LabelIndex:
         self.cores: list[set[str]] = []
         self.enums: list[str] = []
         self.exact: dict[str, list[int]] = {}
+        # Column titles (总计, 其他) name a row only with the row's numbering: （七）总计, 3.其他.
+        self.titles = frozenset(split_label(cell.title)[1] for row in table.rows for cell in row.cells)
         for index, item in enumerate(self.items):
             cores = {split_label(label)[1] for label in (item.label, *item.aliases)}
             self.cores.append(cores)
@@ -118,7 +120,7 @@ class LabelIndex:
 
     def _match(self, text: str, start: int) -> Match | None:
         enum, core = split_label(text)
-        if not core:
+        if not core or not enum and core in self.titles:
             return None
         for index in self.exact.get(core, ()):
             if index < start or enum and self.enums[index] and enum != self.enums[index]:

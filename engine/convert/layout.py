@@ -39,12 +39,25 @@ def scrub(line: str) -> str:
     return line
 
 
+def unpipe(line: str) -> str:
+    """A line with its trailing pipes and pipe-only padding cut (`规章 | 0 |` keeps its inner pipes).
+
+    One cell per line ending in ` |` becomes that cell; a line of pipes alone becomes blank.
+    """
+    if "|" not in line:
+        return line
+    body = line.rstrip(" \t|\u3000")
+    if "|" in body or line.lstrip().startswith("|") and body.strip():
+        return line  # a row with inner pipes: its blank trailing cells are the reader's business
+    return body
+
+
 def detect(lines: Sequence[str]) -> str:
     """Name the layout of a table region's lines: tabs, tabcells, pipes, lines or spaced."""
     content = [line for line in lines if line.strip()]
     if not content:
         return "lines"
-    pipes = sum(1 for line in content if line.lstrip().startswith("|"))
+    pipes = sum(1 for line in content if "|" in line.strip().strip("|"))
     if pipes * 2 >= len(content):
         return "pipes"
     inner_tabs = sum(1 for line in content if "\t" in line.strip("\t") or line.count("\t") >= 2)
@@ -58,24 +71,22 @@ def detect(lines: Sequence[str]) -> str:
 
 def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
     """Cut region lines (the first being line `first_line` of the text) into (layout, rows of cells)."""
+    lines = [unpipe(line) for line in lines]
     layout = detect(lines)
     if layout == "tabcells":
         return layout, _tab_cells(lines, first_line)
     if layout == "lines":
         return layout, _lines(lines, first_line)
     result: list[Row] = []
+    leading = _leading_pipes(lines)
     for offset, line in enumerate(lines):
         line = scrub(line)
         if not line.strip() or _RULE.match(line):
             continue
         number = first_line + offset
-        if layout == "pipes":
-            cells = _split(line, "|", number)
-            if cells and not cells[0].raw.strip():
-                cells = cells[1:]
-            if cells and not cells[-1].raw.strip():
-                cells = cells[:-1]
-            if _PIPE_RULE.match(line.strip()):
+        if layout == "pipes" and "|" in line:
+            cells = _pipe_row(line, number, leading)
+            if cells is None:
                 continue
         elif "\t" in line:
             cells = _split(line, "\t", number)
@@ -83,6 +94,28 @@ def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
             cells = _spaced(line, number)
         result.append(cells)
     return layout, result
+
+
+def _leading_pipes(lines: Sequence[str]) -> bool:
+    """Whether the region's pipe rows open with a pipe (markdown), or only end with one.
+
+    In pipe-terminated rows (`规章 | 0 | 0 | 0 |`) a line ` | 0 |` starts with a blank cell; in
+    markdown the text before the first pipe is nothing.
+    """
+    piped = [line for line in lines if "|" in line]
+    return sum(1 for line in piped if line.lstrip().startswith("|")) * 2 > len(piped)
+
+
+def _pipe_row(line: str, number: int, leading: bool = True) -> Row | None:
+    """The cells of a pipe row, without its outer pipes; None for a markdown rule line."""
+    if _PIPE_RULE.match(line.strip()):
+        return None
+    cells = _split(line, "|", number)
+    if cells and (not cells[0].raw if not leading else not cells[0].raw.strip()):
+        cells = cells[1:]
+    if cells and not cells[-1].raw.strip():
+        cells = cells[:-1]
+    return cells
 
 
 def _split(line: str, separator: str, number: int) -> Row:
@@ -171,6 +204,11 @@ def _lines(lines: Sequence[str], first_line: int) -> list[Row]:
     for offset, line in enumerate(lines):
         line = scrub(line)
         if not line.strip() or _RULE.match(line):
+            continue
+        if "|" in line:  # a pipe row among plain lines (PDF text with a few table rows kept)
+            cells = _pipe_row(line, first_line + offset)
+            if cells:
+                result.append(cells)
             continue
         cells = _spaced(line, first_line + offset)
         if cells and cells[0].kind == TEXT or not result:
