@@ -138,29 +138,52 @@ def _spaced(line: str, number: int) -> Row:
 
 @short_string_cache(4096)
 def _spaced_tokens(line: str) -> tuple[tuple[str, str, int], ...]:
-    """Split a line with no tabs into a label and the values printed after it, right to left."""
+    """Split a line with no tabs into a label and the values printed after it, right to left.
+
+    Each value is looked for only among the last few words before the previous one (a value is at
+    most three words: 3601. 21885 万元), so a long row of numbers is read in one pass.
+    """
     values: list[tuple[str, str, int]] = []
     end = len(line.rstrip())
     head = line[:end]
     if not head or head[-1] not in _TAIL_CHARS:
         label = head.strip()
         return ((label, TEXT, len(head) - len(head.lstrip()) + 1),) if label else ()
+    first = len(line) - len(line.lstrip())  # the head is blank once `end` reaches this
     while True:
-        match = _TAIL_VALUE.search(head)
-        if not match or match.start() == 0 and not values and kind_of(head) != VALUE:
+        window = _window_start(line, end)
+        match = _TAIL_VALUE.search(line, window, end)
+        if not match or match.start() == 0 and not values and kind_of(line[:end]) != VALUE:
             break
         raw = match.group().strip()
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
         values.append((raw, VALUE, start + 1))
-        head = head[: match.start()]
-        if not head.strip():
+        end = match.start()
+        if end <= first:
             break
     values.reverse()
+    head = line[:end]
     label = head.strip()
     if not label:
         return tuple(values)
     column = len(head) - len(head.lstrip()) + 1
     return ((label, TEXT, column), *values)
+
+
+_WORDS_PER_VALUE = 4
+
+
+def _window_start(line: str, end: int) -> int:
+    """The start of the last few words before `end`, at the space before them (or 0)."""
+    position = end
+    for _ in range(_WORDS_PER_VALUE):
+        while position > 0 and line[position - 1].isspace():
+            position -= 1
+        while position > 0 and not line[position - 1].isspace():
+            position -= 1
+        if position == 0:
+            return 0
+    return position - 1
 
 
 def _tab_cells(lines: Sequence[str], first_line: int) -> list[Row]:
@@ -238,17 +261,30 @@ def fit(cells: Sequence[Cell], count: int) -> tuple[list[Cell] | None, str | Non
         return list(cells), None
     if len(cells) < count:
         return None, f"印有{len(cells)}个单元格，应有{count}个"
-    options = {
-        tuple((cell.raw.strip() if cell.kind != BLANK else "") for cell in cells[start:start + count])
-        for start in range(len(cells) - count + 1)
-        if all(c.kind == BLANK for c in cells[:start]) and all(c.kind == BLANK for c in cells[start + count:])
-    }
-    if len(options) == 1:
-        for start in range(len(cells) - count + 1):
-            if all(c.kind == BLANK for c in cells[:start]) and all(
-                c.kind == BLANK for c in cells[start + count:]
-            ):
-                return list(cells[start:start + count]), None
-    if not options:
+    starts = window_starts(cells, count)
+    if not starts:
         return None, f"印有{len(cells)}个单元格，多于应有的{count}个"
+    if len(starts) == 1 or _all_blank(cells):
+        return list(cells[starts[0]:starts[0] + count]), None
     return None, f"印有{len(cells)}个单元格（含空白），无法确定哪{count}个是本行的数据"
+
+
+def window_starts(cells: Sequence[Cell], count: int) -> range:
+    """Where a window of `count` cells may start so that every cell outside it is blank.
+
+    One pass over the row: the window must cover the first and the last printed cell. Two such
+    windows never print the same values unless the row is all blank (the printed span shifts).
+    """
+    first = last = None
+    for index, cell in enumerate(cells):
+        if cell.kind != BLANK:
+            if first is None:
+                first = index
+            last = index
+    if first is None:
+        return range(0, len(cells) - count + 1)
+    return range(max(0, last - count + 1), min(first, len(cells) - count) + 1)
+
+
+def _all_blank(cells: Sequence[Cell]) -> bool:
+    return all(cell.kind == BLANK for cell in cells)
