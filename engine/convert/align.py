@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from engine.convert.cells import BLANK, TEXT, Cell
 from engine.convert.grid import ColumnGrid, column_titles
 from engine.convert.labels import LabelIndex, Match, label_index, split_label
-from engine.templates import Row, Table
+from engine.templates import BY_NAME, Row, Table
 
 _LONGEST_LABEL = 90  # the longest template label, numbered and spaced out, is shorter
 _LABEL_START = re.compile(r"(?<=\s)\S|[(（]|(?<![\d.])\d+[.、．]")
@@ -63,6 +63,11 @@ class Aligner:
         self.table = table
         self.index: LabelIndex = label_index(table)
         self.titles = column_titles(table)
+        # Column titles only the other template prints (本年新制作数量 in a 2021 report): a block
+        # headed by them holds cells this template has no keys for.
+        self.foreign = frozenset().union(*(column_titles(getattr(other, table.key)) for other in BY_NAME.values()
+                                           if getattr(other, table.key) is not table)) - self.titles
+        self.block_foreign: Cell | None = None  # the header of the current block, when foreign
         self.grid = grid
         self.notes = notes
         self.position = 0  # the template item after the last one claimed in order
@@ -77,7 +82,18 @@ class Aligner:
             if self._is_header(row):
                 self.waiting = None
                 continue
+            if any("第二十条" in cell.raw for cell in row if cell.kind == TEXT):
+                self.block_foreign = None  # a new 第二十条 block: its own header decides
             claimed = self._claim_row(row)
+            if claimed is not None and self.block_foreign is not None:
+                item, label = claimed[0], claimed[1]
+                header = self.block_foreign
+                self.notes.add("block_other_template",
+                               f"第{label.line}行“{label.text}”所在的表格块（第{header.line}行表头）使用另一版模板的列，"
+                               f"与本报告模板的单元格不对应，不读取", f"/{self.table.key}{self.table.items[item].pointer}",
+                               label.line)
+                self.waiting = self.pending = None
+                continue
             if claimed is not None:
                 item, label, values, by_grid = claimed
                 self._record(item, Found(label, values, by_grid), number)
@@ -102,17 +118,23 @@ class Aligner:
         self.result.order[item] = number
 
     def _is_header(self, row: Sequence[Cell]) -> bool:
-        """A row of column titles (two or more, no numbered label, no value) is the table's header."""
+        """A row of column titles or placeholders (two or more, unnumbered, no value) is a header; it also
+        notes whether the block it heads prints the other template's columns."""
         texts = [cell for cell in row if cell.kind == TEXT]
         if len(texts) < 2 or any(cell.kind not in (TEXT, BLANK) for cell in row):
             return False
-        titled = 0
+        titled = foreign = own = 0
         for cell in texts:
             enum, core = split_label(cell.text)
             if enum:
                 return False
-            titled += core in self.titles or _PLACEHOLDER.match(core) is not None
-        return titled >= 2
+            own += core in self.titles
+            foreign += core in self.foreign
+            titled += core in self.titles or core in self.foreign or _PLACEHOLDER.match(core) is not None
+        if titled < 2:
+            return False
+        self.block_foreign = texts[0] if foreign and not own else None
+        return True
 
     @staticmethod
     def _values_only(row: Sequence[Cell]) -> bool:

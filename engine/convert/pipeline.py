@@ -94,7 +94,7 @@ def convert_text(text: str, source: dict) -> dict:
                    for line in lines[regions[key][0] - 1:regions[key][1]]]
     template, problem = tables.decide_template(table_lines, (TEMPLATE_2019, TEMPLATE_2021))
     if problem:
-        notes.add("template_undecided", problem)
+        notes.add("template_mixed" if template else "template_undecided", problem)
     document_tables = {"proactive": None, "applications": None}
     if template is not None:
         for key in ("proactive", "applications"):

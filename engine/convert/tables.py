@@ -102,12 +102,23 @@ def _printed(cells: Sequence[Cell]) -> tuple[str, ...]:
 
 
 def decide_template(lines: Sequence[str], templates: Sequence[Template]) -> tuple[Template | None, str | None]:
-    """Decide the template from the header words only one template prints; None with a reason if unsure."""
+    """Decide the template from the header words only one template prints; None with a reason if unsure.
+
+    A table 二 printing both templates' headers (2019 columns for 规章/规范性文件, 2021 single-column
+    blocks for the rest) is decided by table 三, whose 2021 rows (逾期不补正…) say which it is; the
+    template comes back with a message saying the headers were mixed.
+    """
     text = "".join(lines)
     if "\u3000" in text or "／" in text or " " in text:  # spaced-out or full-width headers
         text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    scores = {t.name: sum(1 for word in t.proactive.headers + t.applications.headers if word in text)
-              for t in templates}
+    proactive = {t.name: sum(1 for word in t.proactive.headers if word in text) for t in templates}
+    applications = {t.name: sum(1 for word in t.applications.headers if word in text) for t in templates}
+    scores = {name: proactive[name] + applications[name] for name in proactive}
+    if sum(1 for score in proactive.values() if score) > 1:
+        deciding = [t for t in templates if applications[t.name]]
+        if len(deciding) == 1:
+            return deciding[0], (f"第二部分的表格同时印有2019版和2021版模板的表头，按第三部分的表格定为{deciding[0].name}版，"
+                                 "第二部分逐块按各自表头读取")
     best = max(scores.values())
     if best == 0:
         return None, "表格中没有只属于某一版模板的表头或行名，无法判断模板版本"
