@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.convert.pipeline import convert
+from engine.document.validation import validate
 from engine.rules.catalog import installed_packs
 from engine.rules.evaluation import Checker
 
@@ -32,6 +33,7 @@ def test_a_split_chosen_by_the_row_total_is_marked_and_not_evidence(checker: Che
     inferred = {pointer for pointer, entry in document["provenance"].items() if entry.get("inferred_by")}
     assert "/applications/new_received/research" in inferred
     assert all(document["provenance"][p]["inferred_by"] == "row_total" for p in inferred)
+    assert validate(document) == []
     results = [r for r in checker.check(document)
                if r["code"] == "A01" and r["binding"]["row"]["pointer"] == "/applications/new_received"]
     assert [r["outcome"] for r in results] == ["not_evaluable"]

@@ -27,6 +27,11 @@ _TAIL_VALUE = re.compile(
     r"(?:(?<=\s)|^)(?:[+-]?\d[\d,]*(?:\.\s?\d+)?\s*(?:万元|元|万|件|条|项|个)?|[-—/])\s*$"
 )
 
+# Page furniture a PDF leaves between table rows: — 3 —, - 8 -, 第 2 页 共 5 页, 共5页 第2页.
+_FURNITURE = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页)\s*$")
+
 _TAIL_CHARS = frozenset("0123456789０１２３４５６７８９元万件条项个-—/")
 
 Row = list[Cell]
@@ -71,7 +76,7 @@ def detect(lines: Sequence[str]) -> str:
 
 def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
     """Cut region lines (the first being line `first_line` of the text) into (layout, rows of cells)."""
-    lines = [unpipe(line) for line in lines]
+    lines = ["" if _FURNITURE.match(line) else unpipe(line) for line in lines]
     layout = detect(lines)
     if layout == "tabcells":
         return layout, _tab_cells(lines, first_line)

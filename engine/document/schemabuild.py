@@ -190,6 +190,11 @@ def provenance_entry() -> Schema:
         "column": {"type": "integer", "minimum": 1, "title": "列号"},
         "raw": {"type": "string", "title": "原文", "description": "The text the value was read from."},
     }, title="出处", description="Where a value stood in `text` (1-based).")
+    entry["properties"]["inferred_by"] = {
+        "enum": ["row_total", "table_identity"], "title": "拆分依据",
+        "description": "Present when the value's digits were fused and only a sum chose the split: the row's "
+                       "own 总计 (row_total) or table 三's identities (table_identity). The rule checking that "
+                       "sum does not take the value as evidence."}
     entry["properties"]["source"] = ref(
         "source_location", description="Where the value's cell or line is in the original file; "
                                        "absent for text files and where unknown.")
