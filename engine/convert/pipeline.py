@@ -22,7 +22,12 @@ _SECTION_OF = {"proactive": 2, "applications": 3, "disputes": 4}
 # Lines that open a table when its section heading is missing (a truncated or oddly headed report).
 _ANCHORS = {
     "proactive": re.compile(r"第二十条第"),
-    "applications": re.compile(r"勾稽关系|申请人情况|本年新收"),
+    # …or, for a fragment (the tail of table 三 on a page of its own), its first numbered row label.
+    "applications": re.compile(
+        r"勾稽关系|申请人情况|本年新收|^[\s|#*]*(?:[（(][一二三四五六七][)）]\s*(?:予以公开|部分公开|不予公开|无法提供|不予处理"
+        r"|其他处理|总计)|[1-8]\s*[.、．]\s*(?:属于国家秘密|其他法律|危及|保护第三方|属于三类|属于四类|属于行政执法|属于行政查询"
+        r"|本机关不掌握|没有现成|补正后|信访举报|重复申请|要求提供公开|无正当理由|要求行政机关确认|申请人无正当理由|申请人逾期)"
+        r"|四\s*[、.]\s*结转下年度)"),
     "disputes": re.compile(r"行政复议.*行政诉讼|^\s*行政复议\s*$"),
 }
 

@@ -101,6 +101,9 @@ def _printed(cells: Sequence[Cell]) -> tuple[str, ...]:
     return tuple("" if cell.kind == BLANK else cell.raw.strip() for cell in cells)
 
 
+_OTHER_ROW_2019 = re.compile(r"其他处理[\s|]*\d+(?![\d.、．])")
+
+
 def decide_template(lines: Sequence[str], templates: Sequence[Template]) -> tuple[Template | None, str | None]:
     """Decide the template from the header words only one template prints; None with a reason if unsure.
 
@@ -120,6 +123,12 @@ def decide_template(lines: Sequence[str], templates: Sequence[Template]) -> tupl
             return deciding[0], (f"第二部分的表格同时印有2019版和2021版模板的表头，按第三部分的表格定为{deciding[0].name}版，"
                                  "第二部分逐块按各自表头读取")
     best = max(scores.values())
+    if best == 0 and _OTHER_ROW_2019.search(text):
+        # No header words (a fragment, a page of table 三): （六）其他处理 printed with its own values is
+        # a 2019 row; in 2021 it is a group heading over rows 1–3.
+        named = {t.name: t for t in templates}
+        if "2019" in named:
+            return named["2019"], None
     if best == 0:
         return None, "表格中没有只属于某一版模板的表头或行名，无法判断模板版本"
     winners = [t for t in templates if scores[t.name] == best]
