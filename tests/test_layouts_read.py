@@ -129,3 +129,18 @@ def test_hybrid_block_headed_by_the_other_template_is_not_read_into_this_one() -
     assert document["proactive"]["licensing"] == {"decisions": 5}
     codes = {note["code"] for note in document["notes"]}
     assert {"template_mixed", "block_other_template"} <= codes
+
+
+def test_a_fragment_without_a_template_reads_the_rows_both_templates_share() -> None:
+    from engine.document.validation import validate
+
+    text = ("第 4 页\n（七）总计\t3\t1\t0\t0\t0\t0\t4\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n" + "\t".join(["0"] * 14 + ["1"]) + TAIL)
+    document = convert(text.encode(), "fragment.txt")
+    assert document["template"] is None and document["proactive"] is None
+    assert document["applications"]["results"]["total"]["total"] == 4
+    assert document["applications"]["carried_forward"]["total"] == 0
+    assert "other" not in document["applications"]["results"]  # （六） differs between the templates
+    assert document["disputes"]["litigation_after_review"]["total"] == 1
+    assert {"template_undecided", "rows_common_only"} <= {note["code"] for note in document["notes"]}
+    assert validate(document) == []

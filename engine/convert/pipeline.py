@@ -14,7 +14,7 @@ from engine.convert.formats.detect import detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
-from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
+from engine.templates import APPLICATIONS_COMMON, DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
 
 _TABLE_NAMES = {"proactive": "主动公开情况表（第二部分）", "applications": "依申请公开情况表（第三部分）",
                 "disputes": "行政复议、行政诉讼情况表（第四部分）"}
@@ -104,6 +104,8 @@ def convert_text(text: str, source: dict) -> dict:
     if template is not None:
         for key in ("proactive", "applications"):
             document_tables[key] = _table(getattr(template, key), key, lines, regions, notes, segmented)
+    elif "applications" in regions:
+        document_tables["applications"] = _common_rows(lines, regions, notes, segmented)
     document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes, segmented)
 
     agency = meta.agency_from_title(title) if title else None
@@ -197,6 +199,18 @@ def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.N
         del notes.notes[before:]  # no row at all: the table is missing, not its rows one by one
     notes.add("table_not_found", f"未找到{_TABLE_NAMES[key]}", f"/{key}")
     return tables.empty_table(table)
+
+
+def _common_rows(lines: Sequence[str], regions: dict, notes: tables.Notes, segmented: segment.Segmented):
+    """Table 三's rows both templates print alike, when no template could be decided; None if none is printed."""
+    before = len(notes.notes)
+    read = _table(APPLICATIONS_COMMON, "applications", lines, regions, notes, segmented)
+    if any(note["code"] == "table_not_found" for note in notes.notes[before:]):
+        del notes.notes[before:]
+        return None
+    notes.add("rows_common_only", "未能判断模板版本，第三部分表格只读取两版模板相同的行（（六）其他处理除外）",
+              "/applications")
+    return read
 
 
 def _looks_like_report(document: dict) -> bool:
