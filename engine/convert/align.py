@@ -82,7 +82,7 @@ class Aligner:
             if self._is_header(row):
                 self.waiting = None
                 continue
-            if any("第二十条" in cell.raw for cell in row if cell.kind == TEXT):
+            if row and "第二十条" in row[0].raw:
                 self.block_foreign = None  # a new 第二十条 block: its own header decides
             claimed = self._claim_row(row)
             if claimed is not None and self.block_foreign is not None:
@@ -120,8 +120,13 @@ class Aligner:
     def _is_header(self, row: Sequence[Cell]) -> bool:
         """A row of column titles or placeholders (two or more, unnumbered, no value) is a header; it also
         notes whether the block it heads prints the other template's columns."""
-        texts = [cell for cell in row if cell.kind == TEXT]
-        if len(texts) < 2 or any(cell.kind not in (TEXT, BLANK) for cell in row):
+        texts = []
+        for cell in row:
+            if cell.kind == TEXT:
+                texts.append(cell)
+            elif cell.kind != BLANK:
+                return False  # a value: a data row
+        if len(texts) < 2:
             return False
         titled = foreign = own = 0
         for cell in texts:

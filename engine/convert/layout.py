@@ -32,6 +32,8 @@ _FURNITURE = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页)\s*$")
 
+_FURNITURE_ANYWHERE = re.compile(_FURNITURE.pattern, re.MULTILINE)
+
 _TAIL_CHARS = frozenset("0123456789０１２３４５６７８９元万件条项个-—/")
 
 Row = list[Cell]
@@ -42,6 +44,11 @@ def scrub(line: str) -> str:
     if "[" in line:
         line = _ARTIFACT.sub(lambda m: " " * len(m.group()), line)
     return line
+
+
+def _strip_furniture(line: str) -> str:
+    """A short line: blank if it is page furniture; any line: without its trailing pipes."""
+    return "" if len(line) < 24 and _FURNITURE.match(line) else unpipe(line)
 
 
 def unpipe(line: str) -> str:
@@ -76,7 +83,9 @@ def detect(lines: Sequence[str]) -> str:
 
 def rows(lines: Sequence[str], first_line: int) -> tuple[str, list[Row]]:
     """Cut region lines (the first being line `first_line` of the text) into (layout, rows of cells)."""
-    lines = ["" if _FURNITURE.match(line) else unpipe(line) for line in lines]
+    joined = "\n".join(lines)
+    if "|" in joined or _FURNITURE_ANYWHERE.search(joined):  # one scan; most regions have neither
+        lines = [_strip_furniture(line) if "|" in line or len(line) < 24 else line for line in lines]
     layout = detect(lines)
     if layout == "tabcells":
         return layout, _tab_cells(lines, first_line)

@@ -53,8 +53,16 @@ def read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dic
     if chosen is None:
         notes.add("cells_count_mismatch", f"第{label.line}行“{label.text}”{problem}，本行不读取", pointer, label.line)
         return None
+    provenance = notes.provenance
     for spec, cell in zip(row.cells, chosen):
-        if cell.kind != BLANK:
+        if cell.kind == BLANK:
+            continue
+        reading = read_value(cell.raw, spec.kind)
+        cell_pointer = f"{pointer}/{spec.key}"
+        provenance[cell_pointer] = {"line": cell.line, "column": cell.column, "raw": cell.raw}
+        if reading.problem is None and reading.converted is None:
+            node[spec.key] = reading.value  # the common case, kept inline: every printed cell passes here
+        else:
             store(node, spec, pointer, label, cell, notes)
     return None
 
@@ -77,8 +85,10 @@ def store(node: dict, spec, pointer: str, label: Cell, cell: Cell, notes, inferr
 
 def _fusable(cells: Sequence[Cell], count: int) -> bool:
     """Digit runs that hold more cells than they are printed as (separators lost)."""
-    if any(cell.kind == FUSED for cell in cells):
+    if cells and cells[0].kind == FUSED:  # a label's glued digits come first among its values
         return True
+    if len(cells) >= count:
+        return False
     # Blank cells mean the separators were printed: such a row is not fused, only short.
     return 0 < len(cells) < count and all(cell.kind == VALUE and _RUN.match(cell.text) for cell in cells) \
         and any(len(cell.text.lstrip("+-")) > 1 for cell in cells)

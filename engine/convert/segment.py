@@ -106,30 +106,34 @@ def resegment(lines: Sequence[str]) -> Segmented:
     long = [number for number, line in enumerate(lines) if len(line) >= _LONG]
     if not long:
         return Segmented(list(lines))
-    out: list[str] = list(lines[:long[0]])
-    origins: list[tuple[int, int]] = [(number, 0) for number in range(1, long[0] + 1)]
+    cut_lines: dict[int, list[int]] = {}
     zone: str | None = None
     after = 0  # the first line whose zone marks are not yet counted
-    for index, number in enumerate(long):
+    for number in long:
         zone = _zone_in("\n".join(lines[after:number]), zone)
         after = number + 1
         line = lines[number]
-        cuts: list[int] = []
-        if "\t" not in line and "|" not in line:
-            cuts, zone = _cuts(line, zone)
-        else:
+        if "\t" in line or "|" in line:
             zone = _zone_in(line, zone)
+            continue
+        cuts, zone = _cuts(line, zone)
+        if cuts:
+            cut_lines[number] = cuts
+    if not cut_lines:
+        return Segmented(list(lines))  # most reports: long prose lines, nothing to cut
+    out: list[str] = []
+    origins: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        cuts = cut_lines.get(number)
+        if cuts is None:
+            out.append(line)
+            origins.append((number + 1, 0))
+            continue
         bounds = [0, *cuts, len(line)]
         for start, end in zip(bounds, bounds[1:]):
-            piece = line[start:end]
-            if piece.strip() or not cuts:
-                out.append(piece)
+            if line[start:end].strip():
+                out.append(line[start:end])
                 origins.append((number + 1, start))
-        stop = long[index + 1] if index + 1 < len(long) else len(lines)
-        out.extend(lines[number + 1:stop])
-        origins.extend((line_number, 0) for line_number in range(number + 2, stop + 1))
-    if len(out) == len(lines):
-        return Segmented(list(lines))
     return Segmented(out, origins)
 
 
