@@ -206,6 +206,9 @@ APPLICATIONS_2021 = Table(
     headers=("逾期不补正", "逾期未按收费通知要求缴纳费用"),
 )
 
+# The rows both templates print alike (table 三 but （六）): read even when no template can be decided.
+APPLICATIONS_COMMON = Table("applications", "收到和处理政府信息公开申请情况", _HEAD + _TAIL)
+
 OUTCOMES = _cells(
     ("upheld", "结果维持"),
     ("corrected", "结果纠正"),

@@ -7,14 +7,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import gazetteer, meta, reading, tables
+from engine.convert import gazetteer, meta, reading, segment, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
-from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
+from engine.templates import APPLICATIONS_COMMON, DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
 
 _TABLE_NAMES = {"proactive": "主动公开情况表（第二部分）", "applications": "依申请公开情况表（第三部分）",
                 "disputes": "行政复议、行政诉讼情况表（第四部分）"}
@@ -22,7 +22,12 @@ _SECTION_OF = {"proactive": 2, "applications": 3, "disputes": 4}
 # Lines that open a table when its section heading is missing (a truncated or oddly headed report).
 _ANCHORS = {
     "proactive": re.compile(r"第二十条第"),
-    "applications": re.compile(r"勾稽关系|申请人情况|本年新收"),
+    # …or, for a fragment (the tail of table 三 on a page of its own), its first numbered row label.
+    "applications": re.compile(
+        r"勾稽关系|申请人情况|本年新收|^[\s|#*]*(?:[（(][一二三四五六七][)）]\s*(?:予以公开|部分公开|不予公开|无法提供|不予处理"
+        r"|其他处理|总计)|[1-8]\s*[.、．]\s*(?:属于国家秘密|其他法律|危及|保护第三方|属于三类|属于四类|属于行政执法|属于行政查询"
+        r"|本机关不掌握|没有现成|补正后|信访举报|重复申请|要求提供公开|无正当理由|要求行政机关确认|申请人无正当理由|申请人逾期)"
+        r"|四\s*[、.]\s*结转下年度)"),
     "disputes": re.compile(r"行政复议.*行政诉讼|^\s*行政复议\s*$"),
 }
 
@@ -82,7 +87,8 @@ def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
 
 def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
-    lines = text.split("\n")
+    segmented = segment.resegment(text.split("\n"))
+    lines = segmented.lines
     notes = tables.Notes()
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
@@ -93,18 +99,20 @@ def convert_text(text: str, source: dict) -> dict:
                    for line in lines[regions[key][0] - 1:regions[key][1]]]
     template, problem = tables.decide_template(table_lines, (TEMPLATE_2019, TEMPLATE_2021))
     if problem:
-        notes.add("template_undecided", problem)
+        notes.add("template_mixed" if template else "template_undecided", problem)
     document_tables = {"proactive": None, "applications": None}
     if template is not None:
         for key in ("proactive", "applications"):
-            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes)
-    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes)
+            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes, segmented)
+    elif "applications" in regions:
+        document_tables["applications"] = _common_rows(lines, regions, notes, segmented)
+    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes, segmented)
 
     agency = meta.agency_from_title(title) if title else None
     if title is None:
         notes.add("title_not_found", "未找到报告标题（含“政府信息公开工作年度报告”的行）")
     elif agency is None:
-        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", title_line)
+        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", segmented.original_line(title_line))
     region, region_note = gazetteer.locate(agency)
     if region_note:
         notes.add("region_uncertain", region_note, "/meta/region")
@@ -113,9 +121,9 @@ def convert_text(text: str, source: dict) -> dict:
         notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
     published, published_line, date_problem = meta.published_on(lines)
     if date_problem:
-        notes.add("date_unreadable", date_problem, "/meta/published_on", published_line)
+        notes.add("date_unreadable", date_problem, "/meta/published_on", segmented.original_line(published_line))
     elif published:
-        notes.provenance["/meta/published_on"] = {"line": published_line, "column": 1,
+        notes.provenance["/meta/published_on"] = {"line": segmented.original_line(published_line), "column": 1,
                                                   "raw": lines[published_line - 1].strip()}
     for number, expected in SECTION_TITLES.items():
         if not any(section["number"] == number for section in sections):
@@ -132,7 +140,7 @@ def convert_text(text: str, source: dict) -> dict:
             "region": region,
             "source": source,
         },
-        "sections": sections,
+        "sections": _original_lines(sections, segmented),
         **document_tables,
         "notes": notes.notes,
         "provenance": notes.provenance,
@@ -166,17 +174,43 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
     return regions
 
 
-def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes) -> dict:
+def _original_lines(sections: list[dict], segmented: segment.Segmented) -> list[dict]:
+    """Sections with their lines in the original text (the cut lines are only the converter's)."""
+    if not segmented.changed:
+        return sections
+    return [{**section, "line": segmented.original_line(section["line"]),
+             "end_line": segmented.original_line(section["end_line"])} for section in sections]
+
+
+def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes,
+           segmented: segment.Segmented) -> dict:
     if key in regions:
         first, last = regions[key]
         before = len(notes.notes)
-        read = tables.read_table(table, lines[first - 1:last], first, notes)
+        origin = None
+        if segmented.changed:
+            def origin(cell):
+                line, column = segmented.origin(cell.line, cell.column)
+                return cell._replace(line=line, column=column)
+        read = tables.read_table(table, lines[first - 1:last], first, notes, origin)
         added = notes.notes[before:]
         if not (len(added) == len(table.rows) and all(note["code"] == "row_not_found" for note in added)):
             return read
         del notes.notes[before:]  # no row at all: the table is missing, not its rows one by one
     notes.add("table_not_found", f"未找到{_TABLE_NAMES[key]}", f"/{key}")
     return tables.empty_table(table)
+
+
+def _common_rows(lines: Sequence[str], regions: dict, notes: tables.Notes, segmented: segment.Segmented):
+    """Table 三's rows both templates print alike, when no template could be decided; None if none is printed."""
+    before = len(notes.notes)
+    read = _table(APPLICATIONS_COMMON, "applications", lines, regions, notes, segmented)
+    if any(note["code"] == "table_not_found" for note in notes.notes[before:]):
+        del notes.notes[before:]
+        return None
+    notes.add("rows_common_only", "未能判断模板版本，第三部分表格只读取两版模板相同的行（（六）其他处理除外）",
+              "/applications")
+    return read
 
 
 def _looks_like_report(document: dict) -> bool:

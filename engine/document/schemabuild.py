@@ -124,6 +124,9 @@ def template_defs() -> Schema:
             tpl.proactive, f"Section 二's table (主动公开), {name} template, {basis}.")
         defs[f"applications_{name}"] = table_schema(
             tpl.applications, f"Section 三's table (依申请公开), {name} template, {basis}.")
+    defs["applications_common"] = table_schema(
+        T.APPLICATIONS_COMMON, "Section 三's rows both templates print alike (all but （六）), read when the "
+                               "template could not be decided (a fragment).")
     disputes = {T.template(name).disputes for name in T.TEMPLATES}
     assert len(disputes) == 1, "both templates print the same table 四"
     defs["disputes"] = table_schema(disputes.pop(), "Section 四's table; the same in both templates.")
@@ -190,6 +193,11 @@ def provenance_entry() -> Schema:
         "column": {"type": "integer", "minimum": 1, "title": "列号"},
         "raw": {"type": "string", "title": "原文", "description": "The text the value was read from."},
     }, title="出处", description="Where a value stood in `text` (1-based).")
+    entry["properties"]["inferred_by"] = {
+        "enum": ["row_total", "table_identity"], "title": "拆分依据",
+        "description": "Present when the value's digits were fused and only a sum chose the split: the row's "
+                       "own 总计 (row_total) or table 三's identities (table_identity). The rule checking that "
+                       "sum does not take the value as evidence."}
     entry["properties"]["source"] = ref(
         "source_location", description="Where the value's cell or line is in the original file; "
                                        "absent for text files and where unknown.")
@@ -227,7 +235,8 @@ def source_location() -> Schema:
 def dispatch(name: str | None) -> Schema:
     """The if/then that ties proactive and applications to the template the document names."""
     if name is None:
-        then = {"proactive": {"type": "null"}, "applications": {"type": "null"}}
+        then = {"proactive": {"type": "null"},
+                "applications": {"anyOf": [{"type": "null"}, ref("applications_common")]}}
     else:
         then = {"proactive": ref(f"proactive_{name}"), "applications": ref(f"applications_{name}")}
     return {"if": {"required": ["template"], "properties": {"template": {"const": name}}},
