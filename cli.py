@@ -1,6 +1,7 @@
 """The `nianbao` command: parses arguments, calls the engine, renders, and owns the exit codes.
 
-Exit codes: 0 success, 1 findings (invalid documents, failed rules), 2 bad input or usage.
+Exit codes: 0 success, 1 findings (invalid documents, failed rules), 2 bad input or usage (any input
+that could not be checked, a pack that would not load), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,7 +27,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-OK, FINDINGS, BAD_INPUT = 0, 1, 2
+OK, FINDINGS, BAD_INPUT, INTERRUPTED = 0, 1, 2, 130
 
 
 def say_error(message: object) -> None:
@@ -167,56 +169,100 @@ def check(
     Folders are walked and globs expanded; the reports are checked in parallel, in two passes when
     rules compare reports with each other (I02, I03), and results come in input order.
     """
+    try:
+        code = _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
+                      no_cache)
+    except KeyboardInterrupt:
+        # Workers ignore SIGINT and the pool is terminated on the way out; the cache has committed
+        # what was done (a rerun resumes from it) and -o was never touched (see Destination).
+        kept = f"; {output} is left as it was" if output is not None else ""
+        say_error(f"interrupted{kept}")
+        raise typer.Exit(INTERRUPTED) from None
+    raise typer.Exit(code)
+
+
+def _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
+           no_cache) -> int:
+    """The check command's work; its exit code."""
     from engine import inputs
     from engine.batch.run import Batch, CheckerSpec, default_jobs
+    from engine.batch.single import interleave
     from engine.batch.store import CACHE_DIR
     from engine.outputs import FORMATS
+    from engine.outputs.destination import Destination
     from engine.rules.evaluation import Checker
     from engine.outputs.progress import ProgressDisplay
 
     if output_format not in FORMATS:
-        say_error(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
     if FORMATS[output_format].needs_file and output is None:
-        say_error(f"--format {output_format} writes a file: give -o FILE")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--format {output_format} writes a file: give -o FILE")
     if fail_on not in ("error", "warning"):
-        say_error(f"--fail-on {fail_on}: choose error or warning")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--fail-on {fail_on}: choose error or warning")
     if jobs is not None and jobs < 1:
-        say_error(f"--jobs {jobs}: give 1 or more")
-        raise typer.Exit(BAD_INPUT)
-    packs, problems = _packs(pack)
-    if not packs:
-        say_error("no rule pack could be loaded")
-        raise typer.Exit(BAD_INPUT)
-    # A pack the user named that would not load is bad input, even though the others still ran.
-    named_broken = any(str(problem).startswith(tuple(pack or ())) for problem in problems) if pack else False
-    checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
-    for unknown in checker.unknown_selectors():
-        say_error(f"--select/--ignore {unknown}: matches no rule")
-    paths = list(inputs.expand(reports))
-    if not paths:
-        say_error("no report found in the given paths")
-        raise typer.Exit(BAD_INPUT)
-    spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
-    cache = None if no_cache else cache_dir or Path(CACHE_DIR)
-    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress:
-        if batch.warning:
-            progress.message(f"nianbao: {batch.warning}")
+        return usage(f"--jobs {jobs}: give 1 or more")
+    destination = Destination(output) if output is not None else None
+    if destination is not None:
+        _, error = guarded(str(output), destination.check)  # before any work, not after the batch
+        if error:
+            return usage(error)
+    try:
+        packs, problems = _packs(pack)
+        if not packs:
+            return usage("no rule pack could be loaded")
+        checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
+        unknown = checker.unknown_selectors()
+        if unknown:  # a typo must not pass as "no rule failed"
+            for selector in unknown:
+                say_error(f"--select/--ignore {selector}: matches no rule")
+            return BAD_INPUT
+        listed = list(inputs.listing(reports))
+        for item in listed:
+            if item.skipped:
+                say_error(f"{item.path}: skipped: {item.skipped}")
+        if not any(item.skipped is None for item in listed):
+            return usage("no report found in the given paths")
+        paths = [item.path for item in listed if item.skipped is None and item.problem is None]
+        spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
+        cache = None if no_cache else cache_dir or Path(CACHE_DIR)
+        header = {"failed": [_failed(problem) for problem in problems],
+                  "skipped": [{"path": str(item.path), "reason": item.skipped} for item in listed if item.skipped]}
+        with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, \
+                ProgressDisplay() as progress, (destination or nullcontext(None)) as target:
+            if batch.warning:
+                progress.message(f"nianbao: {batch.warning}")
 
-        def checked():
-            for path, entry, text in batch.run(progress.update):
-                entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
-                if entry.get("error"):
-                    progress.message(f"nianbao: {entry['error']}")
-                yield entry, text
+            def checked():
+                for path, entry, text in interleave(listed_inputs, batch.run(progress.update) if paths else iter(())):
+                    entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
+                    if entry.get("error"):
+                        progress.message(f"nianbao: {entry['error']}")
+                    yield entry, text
 
-        summary = write_card(output_format, checked(), checker, output,
-                             color=output is None and sys.stdout.isatty(), verbose=verbose)
-    if summary.unreadable == summary.reports or named_broken:
-        raise typer.Exit(BAD_INPUT)
-    raise typer.Exit(FINDINGS if summary.failed_at(fail_on) else OK)
+            listed_inputs = [item for item in listed if item.skipped is None]
+            summary = write_card(output_format, checked(), checker, target, header,
+                                 color=output is None and sys.stdout.isatty(), verbose=verbose)
+    finally:
+        if destination is not None:
+            destination.discard()  # an early return or an error: no temporary file left behind
+    if summary.unreadable or problems:
+        parts = [f"{summary.unreadable} of {summary.reports} inputs could not be checked"] if summary.unreadable else []
+        parts += [f"{len(problems)} rule pack(s) or plugin(s) failed to load"] if problems else []
+        say_error("; ".join(parts) + " (exit 2)")
+        return BAD_INPUT
+    return FINDINGS if summary.failed_at(fail_on) else OK
+
+
+def usage(message: str) -> int:
+    """Print a one-line error about the command line or its inputs; the bad-input exit code."""
+    say_error(message)
+    return BAD_INPUT
+
+
+def _failed(problem) -> dict[str, str]:
+    """A pack or plugin that would not load, as the scorecard header lists it."""
+    name = getattr(problem, "file", None) or getattr(problem, "name", None) or "?"
+    return {"name": str(name), "problem": str(problem)}
 
 
 @app.command()
@@ -264,15 +310,18 @@ def diff(
     raise typer.Exit(FINDINGS if any(item["findings"]["new"] for item in pairs) else OK)
 
 
-def write_card(output_format: str, items, checker, output: Path | None, color: bool = False,
-               verbose: bool = False):
-    """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary."""
+def write_card(output_format: str, items, checker, output: Path | None, header: dict | None = None,
+               color: bool = False, verbose: bool = False):
+    """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary.
+
+    `header` adds the checker header's failed packs and skipped files (engine.scorecard.entry).
+    """
     from engine.outputs import Options, write
     from engine.scorecard.entry import checker_header
 
     options = Options(color=color, verbose=verbose)
-    return write(output_format, items, checker_header(checker), output if output is not None else sys.stdout,
-                 checker.packs, options)
+    return write(output_format, items, checker_header(checker, **(header or {})),
+                 output if output is not None else sys.stdout, checker.packs, options)
 
 
 def _codes(text: str | None) -> list[str]:
