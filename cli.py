@@ -6,17 +6,32 @@ that could not be checked, a pack that would not load), 130 interrupted (Ctrl-C)
 
 from __future__ import annotations
 
-import json
 import os
+import signal
 import sys
-from contextlib import nullcontext
-from pathlib import Path
-from typing import Annotated, Optional
 
-import typer
 
-from engine import __version__
-from engine.errors import InputError
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C before a command has anything to clean up (imports, argument parsing): one line, 130."""
+    sys.stderr.write("nianbao: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+# Only as the command itself (an importer, such as the tests, keeps its own Ctrl-C), and first, so
+# that the imports below are covered too.
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "nianbao":
+    signal.signal(signal.SIGINT, _interrupted)
+
+import json  # noqa: E402
+from contextlib import nullcontext  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated, Optional  # noqa: E402
+
+import typer  # noqa: E402
+
+from engine import __version__  # noqa: E402
+from engine.errors import InputError  # noqa: E402
 
 app = typer.Typer(
     help="nianbao：政府信息公开工作年度报告的转换与检查。Convert and check annual reports on government "
@@ -169,6 +184,8 @@ def check(
     Folders are walked and globs expanded; the reports are checked in parallel, in two passes when
     rules compare reports with each other (I02, I03), and results come in input order.
     """
+    if signal.getsignal(signal.SIGINT) is _interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on: clean up, then exit 130
     try:
         code = _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
                       no_cache)
