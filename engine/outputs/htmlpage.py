@@ -190,7 +190,8 @@ class HtmlWriter(Writer):
             cats.append(f'<div class="cat">{esc(name)} <b>{_number(value)}</b><div class="track">'
                         f'<div class="fill" style="width:{width:g}%"></div></div></div>')
         rules = score["rules"]
-        counted = f"计分规则 {rules['pass'] + rules['fail']}（通过 {rules['pass']}，未通过 {rules['fail']}）"
+        # not "scored rules": a cross-report rule that passed is not scored (docs/scoring.md)
+        counted = f"通过 {rules['pass']}，未通过 {rules['fail']}"
         left_out = "；".join(f"{OUTCOME_NAMES[k]} {rules[k]}" for k in ("not_applicable", "not_evaluable", "error"))
         out = (f'<p>得分 <b>{_number(score["score"])}</b>（{esc(score["earned"])} / {esc(score["possible"])}） '
                f"等级 {_grade(score['grade'])} · {esc(counted)} · 不计分：{esc(left_out)}</p>"
