@@ -223,45 +223,40 @@ def _check(reports, pack, select, ignore, output_format, output, verbose, fail_o
         _, error = guarded(str(output), destination.check)  # before any work, not after the batch
         if error:
             return usage(error)
-    try:
-        packs, problems = _packs(pack)
-        if not packs:
-            return usage("no rule pack could be loaded")
-        checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
-        unknown = checker.unknown_selectors()
-        if unknown:  # a typo must not pass as "no rule failed"
-            for selector in unknown:
-                say_error(f"--select/--ignore {selector}: matches no rule")
-            return BAD_INPUT
-        listed = list(inputs.listing(reports))
-        for item in listed:
-            if item.skipped:
-                say_error(f"{item.path}: skipped: {item.skipped}")
-        if not any(item.skipped is None for item in listed):
-            return usage("no report found in the given paths")
-        paths = [item.path for item in listed if item.skipped is None and item.problem is None]
-        spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
-        cache = None if no_cache else cache_dir or Path(CACHE_DIR)
-        header = {"failed": [_failed(problem) for problem in problems],
-                  "skipped": [{"path": str(item.path), "reason": item.skipped} for item in listed if item.skipped]}
-        with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, \
-                ProgressDisplay() as progress, (destination or nullcontext(None)) as target:
-            if batch.warning:
-                progress.message(f"nianbao: {batch.warning}")
+    packs, problems = _packs(pack)
+    if not packs:
+        return usage("no rule pack could be loaded")
+    checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
+    unknown = checker.unknown_selectors()
+    if unknown:  # a typo must not pass as "no rule failed"
+        for selector in unknown:
+            say_error(f"--select/--ignore {selector}: matches no rule")
+        return BAD_INPUT
+    listed = list(inputs.listing(reports))
+    skipped = [{"path": str(item.path), "reason": item.skipped} for item in listed if item.skipped]
+    for item in skipped:
+        say_error(f"{item['path']}: skipped: {item['reason']}")
+    listed = [item for item in listed if item.skipped is None]
+    if not listed:
+        return usage("no report found in the given paths")
+    paths = [item.path for item in listed if item.problem is None]
+    spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
+    cache = None if no_cache else cache_dir or Path(CACHE_DIR)
+    header = {"failed": [_failed(problem) for problem in problems], "skipped": skipped}
+    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress, \
+            (destination or nullcontext(None)) as target:  # the -o file is replaced only if all goes well
+        if batch.warning:
+            progress.message(f"nianbao: {batch.warning}")
 
-            def checked():
-                for path, entry, text in interleave(listed_inputs, batch.run(progress.update) if paths else iter(())):
-                    entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
-                    if entry.get("error"):
-                        progress.message(f"nianbao: {entry['error']}")
-                    yield entry, text
+        def checked():
+            for path, entry, text in interleave(listed, batch.run(progress.update) if paths else iter(())):
+                entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
+                if entry.get("error"):
+                    progress.message(f"nianbao: {entry['error']}")
+                yield entry, text
 
-            listed_inputs = [item for item in listed if item.skipped is None]
-            summary = write_card(output_format, checked(), checker, target, header,
-                                 color=output is None and sys.stdout.isatty(), verbose=verbose)
-    finally:
-        if destination is not None:
-            destination.discard()  # an early return or an error: no temporary file left behind
+        summary = write_card(output_format, checked(), checker, target, header,
+                             color=output is None and sys.stdout.isatty(), verbose=verbose)
     if summary.unreadable or problems:
         parts = [f"{summary.unreadable} of {summary.reports} inputs could not be checked"] if summary.unreadable else []
         parts += [f"{len(problems)} rule pack(s) or plugin(s) failed to load"] if problems else []
