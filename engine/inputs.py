@@ -49,8 +49,7 @@ def expand(arguments: Iterable[str | Path]) -> Iterator[Path]:
 def listing(arguments: Iterable[str | Path]) -> Iterator[Listed]:
     """Every input of the command line: files as given, folders walked and globs expanded (sorted).
 
-    A name that matches nothing is yielded as it is, so that reading it reports the error in order;
-    a path met twice is yielded once.
+    A name that matches nothing is yielded with its problem, in order; a path met twice is yielded once.
     """
     seen: set[Path] = set()
     for argument in arguments:
@@ -61,7 +60,7 @@ def listing(arguments: Iterable[str | Path]) -> Iterator[Listed]:
             found = (item for match in sorted(glob.glob(str(argument), recursive=True))
                      for item in (_walk(Path(match)) if Path(match).is_dir() else [_file(Path(match))]))
         else:
-            found = [Listed(path)]
+            found = [_file(path)]  # a pipe named on the command line must not hang the reading either
         for item in found:
             if item.path not in seen:
                 seen.add(item.path)
@@ -104,7 +103,7 @@ def _walk(folder: Path, visited: frozenset[tuple[int, int]] = frozenset()) -> It
 
 
 def _file(path: Path) -> Listed:
-    """A file found in a folder or by a glob: an input, a problem, or a scorecard to skip."""
+    """A file (named, found in a folder or by a glob): an input, a problem, or a scorecard to skip."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

@@ -25,7 +25,7 @@ PREVIOUS = "the scorecard of an earlier run\n"
 FRACTIONS = (0.05, 0.25, 0.45, 0.65, 0.85)  # of a clean run's duration
 # Before the interpreter reaches nianbao's first line, Ctrl-C gives Python's own traceback; that much
 # of the start is not nianbao's to handle.
-STARTUP = 0.1
+STARTUP = 0.3
 TIMEOUT = 120  # seconds: a run that outlives this after SIGINT hangs
 
 

@@ -81,6 +81,14 @@ def test_every_file_is_listed_whatever_its_name_and_every_unusable_one_says_why(
     assert found["sub/up"] == f"symbolic link loop: leads back to {os.path.realpath(tmp_path)}"
 
 
+def test_a_pipe_is_an_entry_with_its_reason_and_never_read(tmp_path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    for argument in (tmp_path, pipe):
+        assert [(item.path, item.problem) for item in listing([argument])] == [
+            (pipe, "not a regular file (device, pipe or socket)")]
+
+
 def test_check_gives_an_entry_per_file_and_says_why_for_the_unusable_ones(tmp_path) -> None:
     shutil.copy(SEED, tmp_path / "REPORT.TXT")
     shutil.copy(SEED, tmp_path / "noext")
