@@ -91,10 +91,14 @@ def convert(
 ) -> None:
     """Convert reports into JSON documents (docs/document-model.md)."""
     from engine.convert.pipeline import convert_file
+    from engine.outputs.destination import Destination
 
     to_dir = output is not None and (output.is_dir() or len(reports) > 1 or str(output).endswith(os.sep))
-    if to_dir:
-        output.mkdir(parents=True, exist_ok=True)
+    if output is not None:  # an output that cannot be written is found before any work
+        _, error = guarded(str(output), (lambda: _make_folder(output)) if to_dir else Destination(output).check)
+        if error:
+            say_error(error)
+            raise typer.Exit(BAD_INPUT)
     failed = 0
     for report in reports:
         document, error = guarded(str(report), lambda: convert_file(report))
@@ -107,8 +111,18 @@ def convert(
                              json.dumps(document, ensure_ascii=False) + "\n")
         else:
             target = output / f"{report.stem}.json" if to_dir else output
-            target.write_text(dumps(document), encoding="utf-8")
+            _, error = guarded(str(target), lambda: target.write_text(dumps(document), encoding="utf-8"))
+            if error:
+                say_error(error)
+                failed += 1
     raise typer.Exit(BAD_INPUT if failed else OK)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot write the output: {error.strerror or error}", str(folder)) from None
 
 
 @app.command()

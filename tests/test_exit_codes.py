@@ -146,3 +146,17 @@ def test_a_converted_document_is_validated_and_an_invalid_one_is_a_note_not_a_cr
     assert entry["error"] is None and entry["results"]
     notes = [note for note in entry["notes"] if note["code"] == "document-invalid"]
     assert len(notes) == 1 and notes[0]["pointer"] == "/meta/year" and "$.meta.year" in notes[0]["message"]
+
+
+def test_convert_finds_an_output_it_cannot_write_before_converting(tmp_path, monkeypatch) -> None:
+    def no_conversion(path):
+        raise AssertionError("converted before the output was checked")
+
+    monkeypatch.setattr("engine.convert.pipeline.convert_file", no_conversion)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for args, message in (([str(SEED)], f"{tmp_path / 'missing'}/x.json: cannot write the output: folder "
+                                        f"{tmp_path / 'missing'} does not exist"),
+                          ([str(SEED), str(SEED)], f"{tmp_path / 'a-file'}: cannot write the output: File exists")):
+        target = tmp_path / "missing" / "x.json" if len(args) == 1 else tmp_path / "a-file"
+        result = CliRunner().invoke(app, ["convert", *args, "-o", str(target)])
+        assert (result.exit_code, result.stderr) == (2, f"nianbao: {message}\n")
