@@ -129,6 +129,11 @@ def test_a_broken_installed_pack_is_said_listed_in_the_header_and_exit_2(broken_
     assert json.loads(card.read_text(encoding="utf-8"))["reports"][0]["score"]["score"] is not None
     code, out, _ = check(str(SEED), "--no-cache", "-j", "1")  # the table says it too, above the summary
     assert code == 2 and "规则包未能加载（其规则未检查）：plugin zz_noimport: cannot load np_not_there" in out
+    sarif = tmp_path / "card.sarif"
+    check(str(SEED), "--no-cache", "-j", "1", "--format", "sarif", "-o", str(sarif))
+    invocation = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].startswith("plugin zz_noimport")
 
 
 def test_a_converted_document_is_validated_and_an_invalid_one_is_a_note_not_a_crash(tmp_path, monkeypatch) -> None:
