@@ -1,20 +1,37 @@
 """The `nianbao` command: parses arguments, calls the engine, renders, and owns the exit codes.
 
-Exit codes: 0 success, 1 findings (invalid documents, failed rules), 2 bad input or usage.
+Exit codes: 0 success, 1 findings (invalid documents, failed rules), 2 bad input or usage (any input
+that could not be checked, a pack that would not load), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
-import json
 import os
+import signal
 import sys
-from pathlib import Path
-from typing import Annotated, Optional
 
-import typer
 
-from engine import __version__
-from engine.errors import InputError
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C before a command has anything to clean up (imports, argument parsing): one line, 130."""
+    sys.stderr.write("nianbao: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+# Only as the command itself (an importer, such as the tests, keeps its own Ctrl-C), and first, so
+# that the imports below are covered too.
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "nianbao":
+    signal.signal(signal.SIGINT, _interrupted)
+
+import json  # noqa: E402
+from contextlib import nullcontext  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated, Optional  # noqa: E402
+
+import typer  # noqa: E402
+
+from engine import __version__  # noqa: E402
+from engine.errors import InputError  # noqa: E402
 
 app = typer.Typer(
     help="nianbao：政府信息公开工作年度报告的转换与检查。Convert and check annual reports on government "
@@ -25,7 +42,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-OK, FINDINGS, BAD_INPUT = 0, 1, 2
+OK, FINDINGS, BAD_INPUT, INTERRUPTED = 0, 1, 2, 130
 
 
 def say_error(message: object) -> None:
@@ -74,10 +91,14 @@ def convert(
 ) -> None:
     """Convert reports into JSON documents (docs/document-model.md)."""
     from engine.convert.pipeline import convert_file
+    from engine.outputs.destination import Destination
 
     to_dir = output is not None and (output.is_dir() or len(reports) > 1 or str(output).endswith(os.sep))
-    if to_dir:
-        output.mkdir(parents=True, exist_ok=True)
+    if output is not None:  # an output that cannot be written is found before any work
+        _, error = guarded(str(output), (lambda: _make_folder(output)) if to_dir else Destination(output).check)
+        if error:
+            say_error(error)
+            raise typer.Exit(BAD_INPUT)
     failed = 0
     for report in reports:
         document, error = guarded(str(report), lambda: convert_file(report))
@@ -90,8 +111,18 @@ def convert(
                              json.dumps(document, ensure_ascii=False) + "\n")
         else:
             target = output / f"{report.stem}.json" if to_dir else output
-            target.write_text(dumps(document), encoding="utf-8")
+            _, error = guarded(str(target), lambda: target.write_text(dumps(document), encoding="utf-8"))
+            if error:
+                say_error(error)
+                failed += 1
     raise typer.Exit(BAD_INPUT if failed else OK)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot write the output: {error.strerror or error}", str(folder)) from None
 
 
 @app.command()
@@ -167,56 +198,97 @@ def check(
     Folders are walked and globs expanded; the reports are checked in parallel, in two passes when
     rules compare reports with each other (I02, I03), and results come in input order.
     """
+    if signal.getsignal(signal.SIGINT) is _interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on: clean up, then exit 130
+    try:
+        code = _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
+                      no_cache)
+    except KeyboardInterrupt:
+        # Workers ignore SIGINT and the pool is terminated on the way out; the cache has committed
+        # what was done (a rerun resumes from it) and -o was never touched (see Destination).
+        kept = f"; {output} is left as it was" if output is not None else ""
+        say_error(f"interrupted{kept}")
+        raise typer.Exit(INTERRUPTED) from None
+    raise typer.Exit(code)
+
+
+def _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
+           no_cache) -> int:
+    """The check command's work; its exit code."""
     from engine import inputs
     from engine.batch.run import Batch, CheckerSpec, default_jobs
+    from engine.batch.single import interleave
     from engine.batch.store import CACHE_DIR
     from engine.outputs import FORMATS
+    from engine.outputs.destination import Destination
     from engine.rules.evaluation import Checker
     from engine.outputs.progress import ProgressDisplay
 
     if output_format not in FORMATS:
-        say_error(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--format {output_format}: choose one of {', '.join(FORMATS)}")
     if FORMATS[output_format].needs_file and output is None:
-        say_error(f"--format {output_format} writes a file: give -o FILE")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--format {output_format} writes a file: give -o FILE")
     if fail_on not in ("error", "warning"):
-        say_error(f"--fail-on {fail_on}: choose error or warning")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--fail-on {fail_on}: choose error or warning")
     if jobs is not None and jobs < 1:
-        say_error(f"--jobs {jobs}: give 1 or more")
-        raise typer.Exit(BAD_INPUT)
+        return usage(f"--jobs {jobs}: give 1 or more")
+    destination = Destination(output) if output is not None else None
+    if destination is not None:
+        _, error = guarded(str(output), destination.check)  # before any work, not after the batch
+        if error:
+            return usage(error)
     packs, problems = _packs(pack)
     if not packs:
-        say_error("no rule pack could be loaded")
-        raise typer.Exit(BAD_INPUT)
-    # A pack the user named that would not load is bad input, even though the others still ran.
-    named_broken = any(str(problem).startswith(tuple(pack or ())) for problem in problems) if pack else False
+        return usage("no rule pack could be loaded")
     checker = Checker(packs, select=_codes(select), ignore=_codes(ignore))
-    for unknown in checker.unknown_selectors():
-        say_error(f"--select/--ignore {unknown}: matches no rule")
-    paths = list(inputs.expand(reports))
-    if not paths:
-        say_error("no report found in the given paths")
-        raise typer.Exit(BAD_INPUT)
+    unknown = checker.unknown_selectors()
+    if unknown:  # a typo must not pass as "no rule failed"
+        for selector in unknown:
+            say_error(f"--select/--ignore {selector}: matches no rule")
+        return BAD_INPUT
+    listed = list(inputs.listing(reports))
+    skipped = [{"path": str(item.path), "reason": item.skipped} for item in listed if item.skipped]
+    for item in skipped:
+        say_error(f"{item['path']}: skipped: {item['reason']}")
+    listed = [item for item in listed if item.skipped is None]
+    if not listed:
+        return usage("no report found in the given paths")
+    paths = [item.path for item in listed if item.problem is None]
     spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
     cache = None if no_cache else cache_dir or Path(CACHE_DIR)
-    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress:
+    header = {"failed": [_failed(problem) for problem in problems], "skipped": skipped}
+    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress, \
+            (destination or nullcontext(None)) as target:  # the -o file is replaced only if all goes well
         if batch.warning:
             progress.message(f"nianbao: {batch.warning}")
 
         def checked():
-            for path, entry, text in batch.run(progress.update):
+            for path, entry, text in interleave(listed, batch.run(progress.update) if paths else iter(())):
                 entry["source"]["path"] = str(path)  # where the evaluator finds it again (sarif, junit, csv)
                 if entry.get("error"):
                     progress.message(f"nianbao: {entry['error']}")
                 yield entry, text
 
-        summary = write_card(output_format, checked(), checker, output,
+        summary = write_card(output_format, checked(), checker, target, header,
                              color=output is None and sys.stdout.isatty(), verbose=verbose)
-    if summary.unreadable == summary.reports or named_broken:
-        raise typer.Exit(BAD_INPUT)
-    raise typer.Exit(FINDINGS if summary.failed_at(fail_on) else OK)
+    if summary.unreadable or problems:
+        parts = [f"{summary.unreadable} of {summary.reports} inputs could not be checked"] if summary.unreadable else []
+        parts += [f"{len(problems)} rule pack(s) or plugin(s) failed to load"] if problems else []
+        say_error("; ".join(parts) + " (exit 2)")
+        return BAD_INPUT
+    return FINDINGS if summary.failed_at(fail_on) else OK
+
+
+def usage(message: str) -> int:
+    """Print a one-line error about the command line or its inputs; the bad-input exit code."""
+    say_error(message)
+    return BAD_INPUT
+
+
+def _failed(problem) -> dict[str, str]:
+    """A pack or plugin that would not load, as the scorecard header lists it."""
+    name = getattr(problem, "file", None) or getattr(problem, "name", None) or "?"
+    return {"name": str(name), "problem": str(problem)}
 
 
 @app.command()
@@ -264,15 +336,18 @@ def diff(
     raise typer.Exit(FINDINGS if any(item["findings"]["new"] for item in pairs) else OK)
 
 
-def write_card(output_format: str, items, checker, output: Path | None, color: bool = False,
-               verbose: bool = False):
-    """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary."""
+def write_card(output_format: str, items, checker, output: Path | None, header: dict | None = None,
+               color: bool = False, verbose: bool = False):
+    """Write the checked (entry, text) pairs in one format to `output` or stdout; return the batch summary.
+
+    `header` adds the checker header's failed packs and skipped files (engine.scorecard.entry).
+    """
     from engine.outputs import Options, write
     from engine.scorecard.entry import checker_header
 
     options = Options(color=color, verbose=verbose)
-    return write(output_format, items, checker_header(checker), output if output is not None else sys.stdout,
-                 checker.packs, options)
+    return write(output_format, items, checker_header(checker, **(header or {})),
+                 output if output is not None else sys.stdout, checker.packs, options)
 
 
 def _codes(text: str | None) -> list[str]:

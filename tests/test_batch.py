@@ -74,7 +74,9 @@ def test_every_input_gives_one_entry_in_input_order_bad_ones_with_their_error(co
     assert [Path(entry["source"]["path"]).name for entry in errors] == [
         "binary.txt", "empty.txt", "notjson.json", "notreport.txt", "missing.txt"]
     assert all(entry["error"] in err for entry in errors)
-    assert code == 1
+    # Issue #10 (defect 4) declares the old exit 1 wrong: any input that could not be checked is exit 2,
+    # said in a last line, while every other report is still checked and written.
+    assert code == 2 and err.splitlines()[-1] == "nianbao: 5 of %d inputs could not be checked (exit 2)" % len(entries)
 
 
 def test_jobs_1_and_jobs_2_give_byte_identical_json(corpus, tmp_path) -> None:

@@ -55,6 +55,41 @@ def test_a_rule_is_one_unit_with_its_worst_outcome():
     assert score_report(many, Profile())["score"] == 50
 
 
+def test_a_cross_report_rule_is_scored_only_when_it_fails():
+    """Issue #10, defect 13: alone a cross-report rule is not applicable, in a batch it may pass; the
+    report's score is the same either way, and only a failure (a real finding) can move it."""
+    def compared(outcome: str) -> dict:
+        return {**result("I02", outcome, "warning", "真实性"), "compared_with": {"copy": None}}
+
+    alone = score_report([result("A01", "pass"), result("A02", "fail"), compared("not_applicable")], Profile())
+    batch = score_report([result("A01", "pass"), result("A02", "fail"), compared("pass")], Profile())
+    copied = score_report([result("A01", "pass"), result("A02", "fail"), compared("fail")], Profile())
+    assert (alone["score"], alone["possible"]) == (batch["score"], batch["possible"]) == (50, 6)
+    assert alone["categories"]["真实性"]["score"] is batch["categories"]["真实性"]["score"] is None
+    assert (copied["score"], copied["possible"]) == (42.9, 7)  # 100 × 3 / 7
+    assert batch["rules"]["pass"] == 2  # the pass is still counted and shown, it just weighs nothing
+
+
+def test_a_sample_scores_the_same_alone_and_in_the_batch_of_examples():
+    from engine.batch.single import check_input
+    from engine.batch.run import Batch, CheckerSpec, build_checker
+
+    examples = sorted((Path(__file__).parent.parent / "examples").glob("*.txt"))
+    spec = CheckerSpec()
+    checker = build_checker(spec)
+    with Batch(examples, spec, checker, jobs=1) as batch:
+        together = {path.name: entry for path, entry, _ in batch.run()}
+    for path in examples:
+        alone = check_input(checker, path)[0]
+        # the case of the issue: I02 has nothing to compare with alone, and passes in the batch …
+        assert {r["outcome"] for r in alone["results"] if r["code"] == "I02"} == {"not_applicable"}
+        assert {r["outcome"] for r in together[path.name]["results"] if r["code"] == "I02"} == {"pass"}
+        # … and the score and grade are the same (004: 84.2 both ways, was 84.6 in the batch)
+        assert (alone["score"]["score"], alone["score"]["grade"]) == (
+            together[path.name]["score"]["score"], together[path.name]["score"]["grade"]), path
+    assert together["004_87fcc03de9584bf1.txt"]["score"]["score"] == 84.2
+
+
 def test_rule_errors_never_count_against_the_report():
     score = score_report([result("A01", "pass"), result("A02", "error")], Profile())
     assert score["score"] == 100 and score["possible"] == 3 and score["rules"]["error"] == 1

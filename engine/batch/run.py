@@ -16,11 +16,13 @@ goes to the `progress(phase, done, total)` callback.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -140,6 +142,9 @@ _FORKED: list[tuple[CheckerSpec, Checker]] = []  # the parent's checker, which f
 
 def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool) -> None:
     """Pool initializer: the packs, once per worker (a forked worker has the parent's loaded already)."""
+    # Ctrl-C is the parent's to handle (it terminates the pool): a worker that took it would print
+    # a traceback and could leave the parent waiting for a result that never comes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     inherited = next((checker for given, checker in _FORKED if given == spec), None)
     _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass)]
 
@@ -196,12 +201,17 @@ class Batch:
         (a fork must not copy a running progress thread)."""
         if self.jobs > 1 and self.pool is None:
             _FORKED[:] = [(self.spec, self.checker)]
-            self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
-                                                                              self.one_pass))
+            with _no_interrupt():  # workers start with SIGINT ignored, not just after _init ran
+                self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
+                                                                                  self.one_pass))
 
     def __exit__(self, *exc: Any) -> None:
+        with _no_interrupt():  # a second Ctrl-C must not cut the cleanup short (pool, cache commit)
+            self._close(exc[0] is not None)
+
+    def _close(self, failed: bool) -> None:
         if self.pool is not None:
-            self.pool.terminate() if exc[0] else self.pool.close()
+            self.pool.terminate() if failed else self.pool.close()
             self.pool.join()
         _FORKED.clear()
         for worker in _STATE:
@@ -346,6 +356,20 @@ class Batch:
                 self.store.put_entry(ekey, entry)  # type: ignore[union-attr, arg-type]
             tell(CHECKING, number + 1, n)
             yield path, loaded, text
+
+
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """SIGINT ignored for the duration (in the main thread only; elsewhere nothing changes)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _target(found: int | None | object, keys: list[str | None]) -> str | None:

@@ -150,6 +150,13 @@ def finding_lines(result: dict[str, Any]) -> str:
     return f"第{'、'.join(numbers)}行" if numbers else ""
 
 
+def header_notes(header: dict[str, Any]) -> list[str]:
+    """What the header says went wrong around the reports: packs that failed to load, files skipped."""
+    notes = [f"规则包未能加载（其规则未检查）：{item['problem']}" for item in header.get("failed_packs") or ()]
+    notes += [f"已跳过 {item['path']}：{item['reason']}" for item in header.get("skipped") or ()]
+    return notes
+
+
 def title_of(entry: dict[str, Any]) -> str:
     """A report's name for people: agency, year, file."""
     meta = entry.get("meta") or {}

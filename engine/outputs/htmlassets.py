@@ -14,6 +14,7 @@ body { margin:0; font:14px/1.55 "PingFang SC","Noto Sans CJK SC","Microsoft YaHe
 header.top { background:#22324a; color:#fff; padding:16px 28px; }
 header.top h1 { margin:0; font-size:20px; }
 header.top p { margin:4px 0 0; color:#c9d3e3; }
+header.top p.warn { color:#ffd0cc; font-weight:bold; }
 nav.toc { padding:8px 28px; background:#fff; border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; }
 nav.toc a { margin-right:16px; }
 main { padding:16px 28px 48px; max-width:1200px; }

@@ -12,9 +12,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from engine.inputs import HTML_GENERATOR  # how a folder walk recognises this page
 from engine.outputs import charts
-from engine.outputs.base import (OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, Writer, copy_spool, spool,
-                                 title_of, xml_safe)
+from engine.outputs.base import (OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, Writer, copy_spool, header_notes,
+                                 spool, title_of, xml_safe)
 from engine.outputs.htmlassets import CSS, JS, csp
 from engine.outputs.table import NUMBER_ONLY, needle, quote_location, shorten
 from engine.scorecard.scoring import CATEGORIES, GRADES, mean, rule_units
@@ -62,11 +63,14 @@ class HtmlWriter(Writer):
         out.write('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
                   f'<meta http-equiv="Content-Security-Policy" content="{esc(csp())}">\n'
                   '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                  f"{HTML_GENERATOR}\n"
                   "<title>政府信息公开工作年度报告检查结果</title>\n"
                   f"<style>{CSS}</style>\n</head>\n<body>\n"
                   '<header class="top"><h1>政府信息公开工作年度报告检查结果</h1>'
                   f"<p>nianbao {esc(self.header.get('engine', ''))} · 规则包 {packs} · "
-                  f"{self.summary.reports} 份报告</p></header>\n"
+                  f"{self.summary.reports} 份报告</p>"
+                  + "".join(f'<p class="warn">{esc(note)}</p>' for note in header_notes(self.header))
+                  + "</header>\n"
                   '<nav class="toc"><a href="#overview">总览</a><a href="#index">报告列表</a></nav>\n<main>\n')
         out.write(self._overview())
         out.write('<section class="block" id="index"><h2>报告列表</h2>'
@@ -186,7 +190,8 @@ class HtmlWriter(Writer):
             cats.append(f'<div class="cat">{esc(name)} <b>{_number(value)}</b><div class="track">'
                         f'<div class="fill" style="width:{width:g}%"></div></div></div>')
         rules = score["rules"]
-        counted = f"计分规则 {rules['pass'] + rules['fail']}（通过 {rules['pass']}，未通过 {rules['fail']}）"
+        # not "scored rules": a cross-report rule that passed is not scored (docs/scoring.md)
+        counted = f"通过 {rules['pass']}，未通过 {rules['fail']}"
         left_out = "；".join(f"{OUTCOME_NAMES[k]} {rules[k]}" for k in ("not_applicable", "not_evaluable", "error"))
         out = (f'<p>得分 <b>{_number(score["score"])}</b>（{esc(score["earned"])} / {esc(score["possible"])}） '
                f"等级 {_grade(score['grade'])} · {esc(counted)} · 不计分：{esc(left_out)}</p>"

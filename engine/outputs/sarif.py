@@ -120,7 +120,10 @@ class SarifWriter(Writer):
         driver = {"name": "nianbao", "version": self.header.get("engine", ""), "rules": self.rules,
                   "properties": {"packs": [{"name": p["name"], "version": p["version"]}
                                            for p in self.header.get("packs", ())]}}
-        invocation = {"executionSuccessful": True, "toolExecutionNotifications": self.notifications}
+        # a pack that would not load means rules went unchecked: the run did not fully succeed
+        failed = [{"message": {"text": item["problem"]}, "level": "error"}
+                  for item in self.header.get("failed_packs") or ()]
+        invocation = {"executionSuccessful": not failed, "toolExecutionNotifications": failed + self.notifications}
         stream.write("{\n")
         stream.write(f'  "$schema": {json.dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n    {{\n')
         stream.write(f'      "tool": {indented_json({"driver": driver}, 3)},\n')

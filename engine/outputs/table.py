@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from engine.outputs.base import OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, Writer
+from engine.outputs.base import OUTCOME_NAMES, SEVERITY_NAMES, SEVERITY_RANK, Writer, header_notes
 from engine.scorecard.scoring import CATEGORIES, Unit, rule_units
 
 _ORDER = {"fail": 0, "error": 1, "not_evaluable": 2, "not_applicable": 3, "pass": 4}
@@ -211,6 +211,8 @@ class TableWriter(Writer):
         self.stream.write(report_text(entry, lines, self.style, self.options.verbose) + "\n\n")
 
     def finish(self) -> None:
+        for note in header_notes(self.header):
+            self.stream.write(self.style(note, fg="red") + "\n")
         self.stream.write(summary_line(self.summary) + "\n")
         self.stream.flush()
         super().finish()

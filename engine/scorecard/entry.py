@@ -48,20 +48,34 @@ def rule_entry(pack: Pack, rule: Rule) -> dict[str, Any]:
             "basis": rule.basis, "description": rule.description}
 
 
-def scorecard_header(packs: Sequence[Pack], rules: Iterable[tuple[Pack, Rule]] | None = None) -> dict[str, Any]:
-    """Everything the scorecard says before its reports; `rules` are the selected ones (default: all)."""
+def scorecard_header(packs: Sequence[Pack], rules: Iterable[tuple[Pack, Rule]] | None = None, *,
+                     failed: Iterable[dict[str, str]] = (), skipped: Iterable[dict[str, str]] = ()
+                     ) -> dict[str, Any]:
+    """Everything the scorecard says before its reports; `rules` are the selected ones (default: all).
+
+    `failed` lists the packs or plugins that would not load ({name, problem}), `skipped` the files
+    of the inputs that were not read as reports ({path, reason}); each key is written only when it
+    has something to say, so a clean run's header is unchanged.
+    """
     chosen = rules if rules is not None else [(pack, rule) for pack in packs for rule in pack.rules]
-    return {
+    header: dict[str, Any] = {
         "scorecard": FORMAT,
         "engine": __version__,
         "packs": [pack_entry(pack) for pack in packs],
-        "rules": [rule_entry(pack, rule) for pack, rule in chosen],
     }
+    failed, skipped = list(failed), list(skipped)
+    if failed:
+        header["failed_packs"] = failed
+    header["rules"] = [rule_entry(pack, rule) for pack, rule in chosen]
+    if skipped:
+        header["skipped"] = skipped
+    return header
 
 
-def checker_header(checker: Checker) -> dict[str, Any]:
-    """The header for what `checker` checks: its packs and its selected rules."""
-    return scorecard_header(checker.packs, checker.rules)
+def checker_header(checker: Checker, *, failed: Iterable[dict[str, str]] = (),
+                   skipped: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
+    """The header for what `checker` checks: its packs and its selected rules (and what failed or was skipped)."""
+    return scorecard_header(checker.packs, checker.rules, failed=failed, skipped=skipped)
 
 
 def _source(document: dict[str, Any] | None, source: dict[str, Any] | None) -> dict[str, Any]:

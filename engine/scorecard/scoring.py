@@ -3,7 +3,9 @@
 A rule is one unit however many bindings it has: its outcome is the worst of its results (fail, then
 error, then not_evaluable, then pass, then not_applicable). Units that passed or failed make the
 denominator; a unit's weight is its severity's weight times its category's weight. Rule errors and
-units that are not applicable or not evaluable are counted and shown, never scored. A failed
+units that are not applicable or not evaluable are counted and shown, never scored. A cross-report
+rule (I02, I03) is scored only when it fails: alone it has nothing to compare with, in a batch it
+may pass, and a report's score must not depend on which other reports were checked with it. A failed
 `blocking` rule caps the grade. All arithmetic is exact (Decimal), so scores are byte-stable.
 """
 
@@ -102,6 +104,13 @@ class Unit:
     blocking: bool
     outcome: str = "not_applicable"
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNIT_ORDER, 0))
+    compares: bool = False  # a cross-report rule (its results name the reports compared with)
+
+    @property
+    def scored(self) -> bool:
+        """Whether the unit weighs in the score: it passed or failed, and a cross-report rule only
+        when it failed (its pass depends on what else was in the batch, never on the report alone)."""
+        return self.outcome == "fail" or self.outcome == "pass" and not self.compares
 
     def add(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -119,6 +128,7 @@ def rule_units(results: Iterable[dict[str, Any]]) -> list[Unit]:
             unit = units[key] = Unit(result["pack"], result["code"], result["title"], result["severity"],
                                      result["category"], bool(result.get("blocking")))
         unit.add(result["outcome"])
+        unit.compares = unit.compares or "compared_with" in result
     return list(units.values())
 
 
@@ -127,7 +137,7 @@ def _tally(units: Iterable[Unit], profile: Profile) -> dict[str, Any]:
     earned = possible = Decimal(0)
     for unit in units:
         counts[unit.outcome] += 1
-        if unit.outcome in ("pass", "fail"):
+        if unit.scored:
             weight = profile.weight(unit.severity, unit.category)
             possible += weight
             earned += weight if unit.outcome == "pass" else 0
