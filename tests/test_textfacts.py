@@ -86,6 +86,10 @@ def facts(text: str, pattern: str = RECEIVED, context: str | None = None, year: 
     ("全年收到政府信息公开申请近20件。", []),                          # approximate
     ("全年收到政府信息公开申请约 20 件。", []),
     ("全年收到政府信息公开申请20件以上。", []),
+    ("2020年1月1日至6月30日，收到政府信息公开申请8件。", []),         # a part of the year
+    ("一季度收到政府信息公开申请3件。", []),
+    ("统计期限为2020年1月1日至12月31日，共收到政府信息公开申请8件。", [8]),
+    ("我局组织开展培训，全年受理政府信息公开申请12件。", [12]),         # 组织 the verb is no applicant
 ])
 def test_stated_counts_only_from_unambiguous_sentences(text: str, expected: list[int]) -> None:
     assert facts(text) == expected

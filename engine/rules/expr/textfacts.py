@@ -148,7 +148,11 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 _OTHER_TIME = re.compile(r"(?>上一?年度?)(?!结转)|去年|前年|往年|历年|同比|环比|相比|较上|比上|较去|比去|累计|截至|截止"
                          r"|以来|近[0-9一二三四五六七八九十]+年|季度|上半年|下半年|[0-9一二三四五六七八九十]+月份?(?:以来|底|末)")
 _GENERIC_APPLICANTS = re.compile(r"公民、法人(?:或者|或|和|及)其他组织")
-_PART = re.compile(r"自然人|法人|企业|公民|个人|组织|机构|网上|网络|在线|线上|信函|邮寄|当面|现场|传真|邮件|来信|来访|电话|窗口")
+_PART = re.compile(r"自然人|法人|企业|公民|个人|(?:其他|社会|公益)组织|(?:科研|服务)机构|网上|网络|在线|线上|信函|邮寄|当面"
+                   r"|现场|传真|邮件|来信|来访|电话|窗口")
+# a date inside the year (6月30日, 三月份) may bound a part of it; 1月1日 and 12月31日 are its ends
+_MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?\s*(?:([0-9]{1,2})\s*日)?")
+_YEAR_ENDS = {("1", "1"), ("12", "31")}
 _APPROX_BEFORE = re.compile(r"(?:近|约|逾|超过|超|大约|将近|不足|不到)\s*$")
 _APPROX_AFTER = re.compile(r"\s*(?:余|多|以上|左右|上下|以内|以下|%|％|‰)")
 SHOWN = 60  # characters of a long sentence shown on each side of the match
@@ -171,6 +175,8 @@ def _excluded(text: str, begin: int, stop: int, m: re.Match[str], year: Any) -> 
     """Whether a match may be about something else than the report year's whole count."""
     sentence = text[begin:stop]
     if any(int(y) != year for y in _YEAR.findall(sentence)) or _OTHER_TIME.search(sentence):
+        return True
+    if any((month, day or None) not in _YEAR_ENDS for month, day in _MONTH.findall(sentence)):
         return True
     n0, n1 = m.span(1)
     before = text[begin:m.start()]
