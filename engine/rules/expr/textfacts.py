@@ -9,8 +9,8 @@ line is a heading, a table line (a tab, or a line inside a table the converter r
 number, and the next line does not start a new item (一、 （二） 3. 一是 #). `text_find` and
 `text_numbers` search this view.
 
-`text_facts(pattern)` reads counts that the narrative states for the whole report year, to be
-compared with a table cell. Never a false finding is the point, so a match is left out whenever
+`text_facts(pattern, context)` reads counts that the narrative states for the whole report year,
+to be compared with a table cell. Never a false finding is the point, so a match is left out whenever
 the sentence could be about something else: another year (a year other than the report's, 上年,
 去年, 同比, 累计, 截至…), a part of the total (其中… before it, or applicants or channels named
 before it: 自然人, 企业, 网上…), an approximate number (近, 约, 余, 以上, 左右) or a percentage.
@@ -116,8 +116,8 @@ def _fixed_lines(document: dict[str, Any]) -> set[int]:
         line = where.get("line") if isinstance(where, dict) else None
         if isinstance(line, int):
             spans.setdefault(pointer.split("/")[1] if pointer.count("/") > 1 else pointer, []).append(line)
-    for lines in spans.values():
-        fixed.update(range(min(lines), max(lines) + 1))
+    for cells in spans.values():
+        fixed.update(range(min(cells), max(cells) + 1))
     return fixed
 
 
@@ -155,6 +155,7 @@ _MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?
 _YEAR_ENDS = {("1", "1"), ("12", "31")}
 _APPROX_BEFORE = re.compile(r"(?:近|约|逾|超过|超|大约|将近|不足|不到)\s*$")
 _APPROX_AFTER = re.compile(r"\s*(?:余|多|以上|左右|上下|以内|以下|%|％|‰)")
+_APPROX_AFTER_UNIT = re.compile(r"\s*(?:以上|左右|上下|以内|以下|多)")
 SHOWN = 60  # characters of a long sentence shown on each side of the match
 
 
@@ -185,12 +186,11 @@ def _excluded(text: str, begin: int, stop: int, m: re.Match[str], year: Any) -> 
         return True  # 其中 then something else: a part of a total, not the total
     if _PART.search(_GENERIC_APPLICANTS.sub("", text[begin:n0])):
         return True
-    if _APPROX_BEFORE.search(text, max(begin, n0 - 4), n0) or _APPROX_AFTER.match(text, n1):
+    if _APPROX_BEFORE.search(text, max(begin, n0 - 4), n0) or _APPROX_AFTER.match(text, n1) \
+            or _APPROX_AFTER_UNIT.match(text, m.end()):
         return True
-    unit_end = m.end()
-    if re.match(r"\s*(?:以上|左右|上下|以内|以下)", text[unit_end:unit_end + 4]):
-        return True
-    return (n0 > 0 and text[n0 - 1] in ".0123456789") or text[n1:n1 + 2][:1] == "." and text[n1 + 1:n1 + 2].isdigit()
+    # a piece of a decimal (12.5) or of a longer number is not a count
+    return (n0 > 0 and text[n0 - 1] in ".0123456789") or (text[n1:n1 + 1] == "." and text[n1 + 1:n1 + 2].isdigit())
 
 
 def _shown(text: str, begin: int, stop: int, m: re.Match[str]) -> str:
