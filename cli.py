@@ -151,7 +151,7 @@ def validate(
     raise typer.Exit(BAD_INPUT if unreadable else FINDINGS if invalid else OK)
 
 
-packs_app = typer.Typer(help="Installed rule packs: list them, run their examples.", no_args_is_help=True)
+packs_app = typer.Typer(help="Installed rule packs: list them, run their examples, document them.", no_args_is_help=True)
 rules_app = typer.Typer(help="Look up rules.", no_args_is_help=True)
 app.add_typer(packs_app, name="packs")
 app.add_typer(rules_app, name="rules")
@@ -368,6 +368,8 @@ def packs_list(pack: PackOption = None) -> None:
 def packs_test(
     name: Annotated[Optional[str], typer.Argument(help="Only this pack.")] = None,
     pack: PackOption = None,
+    coverage: Annotated[bool, typer.Option("--coverage", help="Also show, per rule, whether its examples make it "
+                                           "pass and fail and which when/for_each/if branches they reach.")] = False,
 ) -> None:
     """Run every example of every rule; a rule without a passing and a failing example fails too."""
     from engine.rules.examples import run_examples
@@ -387,7 +389,66 @@ def packs_test(
                 failed += 1
                 typer.echo(f"{item.path}:{outcome.line}: {outcome.id}: {outcome.detail}")
     typer.echo(f"{passed} passed, {failed} failed")
+    if coverage:
+        _coverage(packs)
     raise typer.Exit(BAD_INPUT if problems else FINDINGS if failed else OK)
+
+
+def _coverage(packs) -> None:
+    """One line per rule: pass, fail and each branch, ✓ when an example reaches it."""
+    from engine.rules.coverage import pack_coverage
+
+    rules = complete = 0
+    for item in packs:
+        for found in pack_coverage(item):
+            rules += 1
+            complete += found.complete
+            marks = [f"{'✓' if found.passes else '✗'}pass", f"{'✓' if found.fails else '✗'}fail"]
+            marks += [f"{'✓' if reached else '✗'}{_short(branch)}" for branch, reached in found.branches.items()]
+            typer.echo(f"{found.pack}:{found.code}  " + "  ".join(marks))
+            for problem in found.problems:
+                typer.echo(f"    cannot trace {problem}")
+    typer.echo(f"coverage: {complete} of {rules} rules pass, fail and reach every branch in their examples")
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+@packs_app.command("doc")
+def packs_doc(
+    name: Annotated[str, typer.Argument(help="The pack to document (its name, or a YAML file).")],
+    output_format: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """Write a pack's rules (title, basis, severity, description, examples) as a Chinese Markdown or HTML page."""
+    from engine.outputs.packdoc import FORMATS
+
+    if output_format not in FORMATS:
+        say_error(f"--format {output_format}: use one of {', '.join(FORMATS)}")
+        raise typer.Exit(BAD_INPUT)
+    is_file = name.endswith((".yaml", ".yml"))
+    packs, _ = _packs([name])
+    found = [item for item in packs if (str(item.path) == name if is_file else item.name == name)]
+    if not found:
+        say_error(f"no installed pack called {name}" if not is_file else f"{name}: the pack did not load")
+        raise typer.Exit(BAD_INPUT)
+    page = FORMATS[output_format](found[0])
+    if output is None:
+        typer.echo(page, nl=False)
+    else:
+        output.write_text(page, encoding="utf-8")
+    raise typer.Exit(OK)
+
+
+@packs_app.command("schema")
+def packs_schema() -> None:
+    """Print where the installed pack JSON Schema is, and the line that names it at the top of a pack."""
+    from engine.rules.packschema import schema_path
+
+    path = schema_path()
+    typer.echo(str(path))
+    typer.echo(f"# yaml-language-server: $schema={path.as_uri()}")
 
 
 @rules_app.command("show")

@@ -99,6 +99,7 @@ class Pack:
     path: Path
     description: str = ""
     scoring: dict[str, Any] | None = None
+    lookups: dict[str, Any] = field(default_factory=dict)  # name → {key: value}: functions of the pack's rules
 
     def rule(self, code: str) -> Rule | None:
         """The rule with this code, or None."""
@@ -130,6 +131,8 @@ def load_pack(path: str | Path, functions: Any = None) -> Pack:
         errors.raise_if_any()  # what every rule needs is broken: compiling them would only add noise
     pack_templates = tuple(data["templates"])
     pack_blanks = data.get("blanks", "not_evaluable")
+    if "lookups" not in bad_parts and data.get("lookups"):
+        functions = _with_lookups(data["lookups"], data["pack"], functions, errors)
     rules: list[Rule] = []
     first: dict[str, int] = {}
     for index, raw in enumerate(data["rules"]):
@@ -156,8 +159,25 @@ def load_pack(path: str | Path, functions: Any = None) -> Pack:
         name=data["pack"], version=data["version"], title=data["title"], templates=pack_templates,
         scope=Scope(scope["level"], scope.get("province"), scope.get("prefecture")),
         blanks=pack_blanks, rules=tuple(rules), overrides=overrides, path=path,
-        description=data.get("description", ""), scoring=data.get("scoring"),
+        description=data.get("description", ""), scoring=data.get("scoring"), lookups=data.get("lookups") or {},
     )
+
+
+def _with_lookups(lookups: dict[str, Any], pack: str, functions: Any, errors: PackErrors) -> Any:
+    """The function table a pack's rules call: the given functions and one per lookup table of the pack."""
+    from engine.rules.expr.builtins import default_functions
+    from engine.rules.expr.functions import FunctionTable
+    from engine.rules.expr.naming import lookup_function
+
+    table = FunctionTable(list(functions if functions is not None else default_functions()))
+    for name, entries in lookups.items():
+        try:
+            table.add(lookup_function(name, entries, pack))
+        except ValueError as exc:
+            taken = "is already defined" in str(exc)
+            message = f"lookup {name}: a function of that name exists; choose another name" if taken else str(exc)
+            errors.add(message, errors.at(("lookups", name), key=True))
+    return table
 
 
 def _rule(raw: dict[str, Any], index: int, pack_templates: tuple[str, ...], pack_blanks: str,

@@ -33,6 +33,11 @@ def pack_schema() -> dict[str, Any]:
     return json.loads(files("nianbao_schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
+def schema_path() -> Path:
+    """Where the installed rule pack JSON Schema is (for editors: `# yaml-language-server: $schema=…`)."""
+    return Path(str(files("nianbao_schemas").joinpath(SCHEMA_FILE))).resolve()
+
+
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(pack_schema())

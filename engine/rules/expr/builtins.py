@@ -15,9 +15,11 @@ from typing import Any
 
 import pluggy
 
-from engine.rules.expr import runtime
+from engine.rules.expr import naming, runtime, textfacts
 from engine.rules.expr.functions import Arg, ArgError, FunctionSpec, FunctionTable, LoadEnv, Param
+from engine.rules.expr.functions import compile_regex as _regex
 from engine.rules.expr.runtime import EvalContext, TextMatch, TableRow, RuleRuntimeError
+from engine.rules.expr.textfacts import place, view_span
 from engine.rules.expr.types import (ANY, BOOL, DATE, DEC, INT, STR, T, escape, join, list_of, nullable, parse_type,
                                 row_label, row_specs)
 
@@ -72,19 +74,6 @@ def _date_type(args: list[Arg], env: LoadEnv) -> T:
         except RuleRuntimeError as exc:
             raise ArgError(str(exc), 0) from None
     return DATE
-
-
-def _regex(text: Any, index: int, groups: int = 0) -> re.Pattern[str]:
-    if not isinstance(text, str):
-        raise ArgError("the pattern must be a string written in the rule", index)
-    try:
-        compiled = re.compile(text)
-    except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None else ""
-        raise ArgError(f"bad regular expression {text!r}: {exc.msg}{where}", index) from None
-    if compiled.groups < groups:
-        raise ArgError(f"the pattern {text!r} needs a capture group ( … ) around the number", index)
-    return compiled
 
 
 def _prepare_matches(args: list[Arg], env: LoadEnv) -> tuple[Any, ...]:
@@ -258,29 +247,29 @@ def _section_text(ctx: EvalContext, number: int) -> str:
 
 
 def _text_numbers(ctx: EvalContext, regex: re.Pattern[str], _pattern: str, section: int | None = None) -> list[Any]:
-    start, end = ctx.span(section)
-    found = (runtime.number(m.group(1) or "") for m in regex.finditer(ctx.text, start, end))
+    tv, start, end = view_span(ctx, section)  # sentences joined across line breaks (textfacts)
+    found = (runtime.number(m.group(1) or "") for m in regex.finditer(tv.text, start, end))
     return [n for n in found if n is not None]
 
 
 def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None], _value: Any,
                section: int | None = None) -> list[TextMatch]:
-    start, end = ctx.span(section)
+    tv, start, end = view_span(ctx, section)  # sentences joined across line breaks (textfacts)
     compiled, joined = patterns
     found: list[tuple[int, str, str]] = []
     if joined is not None:  # leftmost matches, never overlapping; the pattern is the first that matches there
-        for m in joined.finditer(ctx.text, start, end):
+        for m in joined.finditer(tv.text, start, end):
             if m.end() > m.start():
-                which = next((p for p in compiled if p.match(ctx.text, m.start(), end)), joined)
+                which = next((p for p in compiled if p.match(tv.text, m.start(), end)), joined)
                 found.append((m.start(), m.group(0), which.pattern))
     else:
         for regex in compiled:
             found += [(m.start(), m.group(0), regex.pattern)
-                      for m in regex.finditer(ctx.text, start, end) if m.end() > m.start()]
+                      for m in regex.finditer(tv.text, start, end) if m.end() > m.start()]
         found.sort(key=lambda item: item[0])
     out = []
     for offset, text, pattern in found:
-        line, column = ctx.position(offset)
+        line, column = place(ctx, tv, offset)
         out.append(TextMatch(text=text, line=line, column=column, pattern=pattern))
     return out
 
@@ -378,18 +367,23 @@ BUILTINS: tuple[FunctionSpec, ...] = (
 hookimpl = pluggy.HookimplMarker("nianbao")
 
 
+def library() -> tuple[FunctionSpec, ...]:
+    """Every builtin: these and the library's later modules (builtins.py is full)."""
+    return (*BUILTINS, *textfacts.FUNCTIONS, *naming.FUNCTIONS)
+
+
 @hookimpl
 def nianbao_functions() -> list[FunctionSpec]:
     """Return the builtin functions."""
-    return list(BUILTINS)
+    return list(library())
 
 
 @functools.cache
 def default_functions() -> FunctionTable:
     """The table of builtins alone (shared)."""
-    return FunctionTable(BUILTINS)
+    return FunctionTable(library())
 
 
 def with_builtins(extra: Iterable[FunctionSpec]) -> FunctionTable:
     """A table of the builtins and `extra`; ValueError when a name in `extra` is taken."""
-    return FunctionTable([*BUILTINS, *extra])
+    return FunctionTable([*library(), *extra])

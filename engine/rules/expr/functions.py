@@ -106,6 +106,20 @@ class FunctionSpec:
         return ANY if isinstance(returned, tuple) else returned
 
 
+def compile_regex(text: Any, index: int, groups: int = 0) -> re.Pattern[str]:
+    """The regex a rule wrote as argument `index`; ArgError (at that argument) when it is not one."""
+    if not isinstance(text, str):
+        raise ArgError("the pattern must be a string written in the rule", index)
+    try:
+        compiled = re.compile(text)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise ArgError(f"bad regular expression {text!r}: {exc.msg}{where}", index) from None
+    if compiled.groups < groups:
+        raise ArgError(f"the pattern {text!r} needs a capture group ( … ) around the number", index)
+    return compiled
+
+
 def _param(p: Param | str) -> Param:
     if isinstance(p, Param):
         return p
@@ -144,4 +158,4 @@ class FunctionTable:
         return iter(self._specs.values())
 
 
-__all__ = ["Arg", "ArgError", "FunctionSpec", "FunctionTable", "LoadEnv", "Param"]
+__all__ = ["Arg", "ArgError", "FunctionSpec", "FunctionTable", "LoadEnv", "Param", "compile_regex"]

@@ -51,13 +51,14 @@ class TextMatch(dict):
 class EvalContext:
     """What the functions of one document share: the document, its lines and where they start."""
 
-    __slots__ = ("document", "cache", "bound", "_lines", "_starts")
+    __slots__ = ("document", "cache", "bound", "views", "_lines", "_starts")
 
     def __init__(self, document: dict[str, Any], bound: dict[str, Any] | None = None):
         self.document = document
         self.cache: dict[Any, Any] = {}  # results of document functions called with constant arguments
         # compare: name → the other report's document (None: none similar enough; compare.MISSING)
         self.bound: dict[str, Any] = bound if bound is not None else {}
+        self.views: dict[str, Any] = {}  # derived forms of the text (textfacts.view), built once
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
 
