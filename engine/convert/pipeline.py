@@ -10,7 +10,7 @@ from pathlib import Path
 from engine.convert import gazetteer, meta, reading, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
-from engine.convert.formats.detect import detect
+from engine.convert.formats.detect import check_size, check_text, detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
@@ -36,8 +36,11 @@ def convert_file(path: str | Path) -> dict:
 def convert(data: bytes, name: str) -> dict:
     """Convert a report's bytes (text, HTML, DOCX or PDF, told by content) into its document."""
     kind = detect(data, name)
+    check_size(kind, len(data), name)
     if kind != "text":
-        return _convert_extracted(_extract(kind, data, name), data, name)
+        extracted = _extract(kind, data, name)
+        check_text(kind, extracted.text, name)
+        return _convert_extracted(extracted, data, name)
     text, encoding = reading.decode(data, name)
     source = {"name": Path(name).name, "format": "text", "sha256": hashlib.sha256(data).hexdigest()}
     document = convert_text(text, source)

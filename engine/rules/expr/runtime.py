@@ -12,8 +12,13 @@ from __future__ import annotations
 import bisect
 import decimal
 import json
+import re
 from decimal import Decimal
 from typing import Any
+
+
+_MAX_DIGITS = 28  # the default decimal context's precision
+_PRINTED = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 class RuleRuntimeError(Exception):
@@ -143,13 +148,18 @@ def divide(a: Any, b: Any) -> Decimal:
 def number(text: str) -> int | Decimal | None:
     """A number as printed in a report (commas and spaces ignored); None when it is not one."""
     cleaned = text.replace(",", "").replace("，", "").replace(" ", "").strip()
-    if cleaned.isdigit():
+    # Beyond 28 significant digits rule arithmetic is no longer exact (and past 4,300 Python will not
+    # print the number): such a run of digits is an identifier or damage, not a figure to compute with.
+    if sum(ch.isdigit() for ch in cleaned.lstrip("0.")) > _MAX_DIGITS:
+        return None
+    if cleaned.isdecimal():
         return int(cleaned)
+    if not _PRINTED.fullmatch(cleaned):  # no exponents, NaN or Infinity: a report prints none of them
+        return None
     try:
-        value = Decimal(cleaned)
+        return Decimal(cleaned)
     except decimal.InvalidOperation:
         return None
-    return value if value.is_finite() else None
 
 
 def show(value: Any) -> str:

@@ -1,0 +1,127 @@
+"""Issue #10, "nothing lost, nothing false": what a report contains never crashes a run or puts a false
+number in a document: huge numbers, oversized files, undecodable bytes, blank rows' locations and
+full-width digits in text rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from engine.convert.cells import MAX_DIGITS, read_value
+from engine.convert.formats import detect as limits
+from engine.convert.pipeline import convert
+from engine.errors import InputError
+from engine.inputs import MAX_FILE_BYTES, decode_json, read_input
+from engine.rules.expr.runtime import number
+
+ROOT = Path(__file__).parents[1]
+SEED = ROOT / "examples" / "000_c277f382703343a1.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+NINES = "9" * 4301  # one digit past Python's int→str limit
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def with_rules_cell(cell: str) -> str:
+    assert "规章\t0\t0\t0" in SEED_TEXT
+    return SEED_TEXT.replace("规章\t0\t0\t0", f"规章\t{cell}\t0\t0", 1)
+
+
+# --- 1. huge numbers --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", [NINES, "1" + "0" * 15, "1234567890.1234567", "-" + NINES, NINES + "万元"])
+def test_a_number_past_15_digits_is_null_with_a_note(cell: str) -> None:
+    document = convert(with_rules_cell(cell).encode("utf-8"), "huge.txt")
+    assert document["proactive"]["rules"]["made"] is None
+    note = next(n for n in document["notes"] if n["pointer"] == "/proactive/rules/made")
+    assert note["code"] == "cell_unreadable" and f"最多{MAX_DIGITS}位" in note["message"]
+    assert len(note["message"]) < 120  # the note names the cell, it does not repeat 4,301 digits
+    json.dumps(document, ensure_ascii=False)  # serialisable: no int past the limit anywhere
+
+
+def test_15_digits_still_read() -> None:
+    assert read_value("999999999999999", "count").value == 999999999999999
+    assert read_value("0000000000000000012", "count").value == 12  # leading zeros are not digits of it
+    assert read_value("12345678901.2345", "amount").value == 12345678901.2345
+
+
+def test_huge_numbers_cross_every_serialisation_convert_cache_and_each_format(tmp_path: Path) -> None:
+    report = tmp_path / "huge.txt"
+    report.write_text(with_rules_cell(NINES), encoding="utf-8")
+    code, out, err = cli("convert", str(report))
+    assert code == 0 and json.loads(out)["proactive"]["rules"]["made"] is None
+    code, out, err = cli("convert", str(report), str(SEED), "-o", str(tmp_path / "docs"))
+    assert code == 0 and len(list((tmp_path / "docs").iterdir())) == 2
+    cache = tmp_path / "cache"
+    for output_format in ("json", "jsonl", "csv", "xlsx", "junit", "sarif", "html", "table"):
+        target = tmp_path / f"card.{output_format}"
+        code, out, err = cli("check", str(report), str(SEED), "--format", output_format, "-o", str(target),
+                             "--cache-dir", str(cache), "-j", "1")
+        assert code in (0, 1) and "Traceback" not in err and target.stat().st_size > 0, (output_format, err)
+    # the cache now holds the document: a rerun reads it back and writes the same scorecard
+    again = tmp_path / "again.json"
+    cli("check", str(report), str(SEED), "--format", "json", "-o", str(again), "--cache-dir", str(cache), "-j", "1")
+    assert again.read_bytes() == (tmp_path / "card.json").read_bytes()
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"a": %s}' % NINES, "more than 100 characters"),
+    ("[1e400]", "beyond the range"),
+    ('{"x":\n NaN}', "NaN and Infinity"),
+])
+def test_a_json_document_with_an_implausible_number_is_bad_input(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as raised:
+        decode_json(text.encode(), "doc.json")
+    assert raised.value.place is not None and len(str(raised.value)) < 160
+
+
+def test_text_numbers_never_yield_a_number_rules_cannot_print() -> None:
+    assert number(NINES) is None and number("1e5000") is None and number("NaN") is None
+    assert number("1" * 28) == int("1" * 28) and number("1" * 29) is None
+    assert number("１２") == 12 and number("-3.5") is not None and number("²") is None
+
+
+# --- 7. one size policy -----------------------------------------------------------------------------
+
+def test_every_format_has_a_size_limit_and_reading_stops_past_the_largest() -> None:
+    assert set(limits.MAX_BYTES) == set(limits.FORMATS)
+    assert max(limits.MAX_BYTES.values()) < MAX_FILE_BYTES
+    assert limits.MAX_TEXT_CHARS <= limits.MAX_BYTES["text"]
+
+
+def test_a_text_past_the_limit_is_refused_in_one_line_and_the_batch_goes_on(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(SEED_TEXT + "数" * (limits.MAX_BYTES["text"] // 3 + 1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"text file too large: 10\.\d MB, at most 10 MB"):
+        convert(big.read_bytes(), str(big))
+    code, out, err = cli("check", str(big), str(SEED), "--format", "jsonl", "--no-cache", "-j", "1")
+    entries = [json.loads(line) for line in out.splitlines()]
+    assert [bool(entry["error"]) for entry in entries] == [True, False]
+    assert "too large" in entries[0]["error"] and "Traceback" not in err
+    code, out, err = cli("convert", str(big))
+    assert code == 2 and err.count("\n") == 1 and "big.txt" in err
+
+
+def test_extracted_text_is_bounded_like_decoded_text(monkeypatch) -> None:
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 1000)
+    with pytest.raises(InputError, match="holds too much text"):
+        limits.check_text("docx", "字" * 1001, "x.docx")
+    limits.check_text("docx", "字" * 1000, "x.docx")
+
+
+def test_reading_stops_after_the_limit(tmp_path: Path, monkeypatch) -> None:
+    import engine.inputs
+
+    monkeypatch.setattr(engine.inputs, "MAX_FILE_BYTES", 100)
+    (tmp_path / "a.txt").write_bytes(b"x" * 101)
+    with pytest.raises(InputError, match="file too large"):
+        read_input(tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_bytes(b"x" * 100)
+    assert read_input(tmp_path / "b.txt") == b"x" * 100
