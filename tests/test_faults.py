@@ -4,6 +4,7 @@ full-width digits in text rules."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -125,3 +126,75 @@ def test_reading_stops_after_the_limit(tmp_path: Path, monkeypatch) -> None:
         read_input(tmp_path / "a.txt")
     (tmp_path / "b.txt").write_bytes(b"x" * 100)
     assert read_input(tmp_path / "b.txt") == b"x" * 100
+
+
+# --- 8. undecodable bytes -----------------------------------------------------------------------------
+
+CLEAN = convert(SEED.read_bytes(), SEED.name)
+
+
+def _values(document: dict) -> dict:
+    return copy.deepcopy({key: document[key] for key in ("proactive", "applications", "disputes")})
+
+
+def _damaged(data: bytes, after: str, insert: bytes, encoding: str = "utf-8") -> bytes:
+    at = data.index(after.encode(encoding)) + len(after.encode(encoding))
+    return data[:at] + insert + data[at:]
+
+
+def test_a_stray_byte_nulls_its_row_only_and_says_where() -> None:
+    data = _damaged(SEED.read_bytes(), "规章\t0\t0\t0\n规范", b"\xff")
+    document = convert(data, "stray.txt")
+    line = SEED_TEXT.split("\n").index("规范性文件\t3\t3\t33") + 1
+    damage = [note for note in document["notes"] if note["code"] == "undecodable_bytes"]
+    assert len(damage) == 1 and damage[0]["line"] == line
+    offset = data.index(b"\xff")
+    assert f"字节偏移{offset}" in damage[0]["message"] and "FF" in damage[0]["message"]
+    assert document["proactive"]["normative_documents"] == {"made": None, "published": None, "in_force": None}
+    expected = _values(CLEAN)
+    expected["proactive"]["normative_documents"] = document["proactive"]["normative_documents"]
+    assert _values(document) == expected  # every other value as in the clean file
+    assert "\ufffd" in document["text"].split("\n")[line - 1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_file_cut_inside_a_character_is_read(encoding: str) -> None:
+    data = SEED_TEXT.rstrip("\n").encode(encoding)
+    document = convert(data[:-1], f"cut-{encoding}.txt")
+    damage = [note for note in document["notes"] if note["code"] == "undecodable_bytes"]
+    assert len(damage) == 1 and damage[0]["line"] == SEED_TEXT.rstrip("\n").count("\n") + 1
+    assert _values(document) == _values(CLEAN)
+    assert any(note["code"] == "encoding" for note in document["notes"]) == (encoding == "gb18030")
+
+
+def test_a_digit_next_to_a_bad_byte_is_never_read() -> None:
+    # GB18030 takes 0xFF with the "2" after it: read, the cell would be 1, not 12.
+    for insert in (b"\xff", b"\x81"):
+        text = with_rules_cell("1@2").encode("gb18030").replace(b"@", insert)
+        document = convert(text, "digit.txt")
+        assert document["proactive"]["rules"] == {"made": None, "published": None, "in_force": None}
+
+
+def test_notes_are_capped_and_the_rest_counted() -> None:
+    lines = SEED_TEXT.split("\n")
+    data = "\n".join(line + ("\udcff" if 30 <= index < 55 else "") for index, line in enumerate(lines))
+    document = convert(data.encode("utf-8", "surrogateescape"), "many.txt")
+    damage = [note for note in document["notes"] if note["code"] == "undecodable_bytes"]
+    assert len(damage) == 11 and [note["line"] for note in damage[:10]] == list(range(31, 41))
+    assert "另有15处" in damage[-1]["message"]
+
+
+def test_a_file_mostly_undecodable_is_refused_with_its_first_offset() -> None:
+    data = SEED.read_bytes()[:200] + b"\xff\xfe\xfd" * 400
+    with pytest.raises(InputError, match=r"cannot decode: .*first at byte offset 200, line \d+"):
+        convert(data, "noise.txt")
+
+
+def test_a_replacement_character_from_any_format_nulls_its_line() -> None:
+    from engine.convert.pipeline import convert_text
+
+    text = SEED_TEXT.replace("规章\t0\t0\t0", "规章\t0\t\ufffd\t0", 1)
+    document = convert_text(text, {"name": "x.html", "format": "html", "sha256": "0" * 64})
+    assert document["proactive"]["rules"] == {"made": None, "published": None, "in_force": None}
+    assert any(note["code"] == "cells_unreadable" and note["pointer"] == "/proactive/rules"
+               for note in document["notes"])

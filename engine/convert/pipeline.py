@@ -41,11 +41,12 @@ def convert(data: bytes, name: str) -> dict:
         extracted = _extract(kind, data, name)
         check_text(kind, extracted.text, name)
         return _convert_extracted(extracted, data, name)
-    text, encoding = reading.decode(data, name)
+    decoded = reading.decode(data, name)
     source = {"name": Path(name).name, "format": "text", "sha256": hashlib.sha256(data).hexdigest()}
-    document = convert_text(text, source)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        document["notes"].insert(0, {"code": "encoding", "message": f"文件按{encoding}编码读取",
+    document = convert_text(decoded.text, source)
+    document["notes"][:0] = reading.damage_notes(decoded)
+    if decoded.encoding not in ("utf-8", "utf-8-sig"):
+        document["notes"].insert(0, {"code": "encoding", "message": f"文件按{decoded.encoding}编码读取",
                                      "pointer": None, "line": None})
     if not _looks_like_report(document):
         raise InputError("not a 政府信息公开工作年度报告: no report title, sections or tables found", name)
@@ -86,7 +87,10 @@ def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
 def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
     lines = text.split("\n")
-    notes = tables.Notes()
+    # A line where bytes were undecodable (U+FFFD, from any format) may have lost a digit or a cell
+    # separator with them: no table value is read from it.
+    notes = tables.Notes(damaged=frozenset(number for number, line in enumerate(lines, 1)
+                                           if reading.REPLACEMENT in line))
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
     title, title_line = meta.find_title(lines, first_section)
@@ -115,6 +119,8 @@ def convert_text(text: str, source: dict) -> dict:
     if year is None:
         notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
     published, published_line, date_problem = meta.published_on(lines)
+    if published and published_line in notes.damaged:
+        published, date_problem = None, f"第{published_line}行的日期所在行有无法解码的字节，不读取"
     if date_problem:
         notes.add("date_unreadable", date_problem, "/meta/published_on", published_line)
     elif published:

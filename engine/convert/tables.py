@@ -24,6 +24,7 @@ class Notes:
 
     notes: list[dict] = field(default_factory=list)
     provenance: dict[str, dict] = field(default_factory=dict)
+    damaged: frozenset[int] = frozenset()  # lines with undecodable bytes: no value is read from them
 
     def add(self, code: str, message: str, pointer: str | None = None, line: int | None = None) -> None:
         self.notes.append({"code": code, "message": message, "pointer": pointer, "line": line})
@@ -172,6 +173,10 @@ def _read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: di
     node = result
     for key in row.path:
         node = node[key]
+    hurt = sorted({label.line, *(cell.line for cell in cells)} & notes.damaged)
+    if hurt:
+        notes.add("cells_unreadable", f"第{hurt[0]}行有无法解码的字节，“{label.text}”一行不读取", pointer, hurt[0])
+        return
     if any(cell.kind == "fused" for cell in cells):
         notes.add("cells_unreadable",
                   f"第{label.line}行“{label.text}”的数字连在一起（{cells[0].raw}），无法唯一拆分为{len(row.cells)}个单元格",
