@@ -105,7 +105,7 @@ def _lenient(data: bytes, codec: str, name: str, refuse: bool = True) -> str | N
     except LookupError:
         return None
     _runs.decoded = (list(_runs.found), _runs.count)
-    if _runs.bytes <= max(16, len(data) // _DAMAGE_SHARE):
+    if _runs.bytes <= min(max(16, len(data) // _DAMAGE_SHARE), len(data) // 4):
         return text
     if refuse:
         raise _too_damaged(data, codec, name)
