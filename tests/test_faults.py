@@ -198,3 +198,39 @@ def test_a_replacement_character_from_any_format_nulls_its_line() -> None:
     assert document["proactive"]["rules"] == {"made": None, "published": None, "in_force": None}
     assert any(note["code"] == "cells_unreadable" and note["pointer"] == "/proactive/rules"
                for note in document["notes"])
+
+
+# --- 9. a blank row's location ------------------------------------------------------------------------
+
+def test_a_blank_rows_location_is_its_own_label_line() -> None:
+    from engine.rules.evaluation import Checker
+    from engine.rules.packs import load_packs
+    from engine.scorecard.entry import check_report
+
+    path = ROOT / "examples" / "003_36075cc0dcc0dd05.txt"
+    document = convert(path.read_bytes(), path.name)
+    lines = document["text"].split("\n")
+    packs, _ = load_packs([ROOT / "rulepacks" / "national" / "national.yaml"])
+    entry = check_report(Checker(packs, select=["C03"]), document)
+    located = {location["pointer"]: location["line"] for result in entry["results"]
+               for location in result["locations"] if location["via"] == "binding"}
+    assert "二、上年结转" in lines[located["/applications/carried_over"] - 1]
+    assert "四、结转下年度" in lines[located["/applications/carried_forward"] - 1]
+    for pointer, line in located.items():  # every row at its label or one of its own cells, never another's
+        own = {where["line"] for key, where in document["provenance"].items()
+               if key == pointer or key.startswith(pointer + "/")}
+        assert line in own, pointer
+
+
+def test_a_row_with_no_line_of_its_own_has_no_location() -> None:
+    from engine.scorecard.entry import LineIndex
+
+    document = {"text": "a\nb\nc", "applications": {"new_received": {"total": 5}, "carried_over": {"total": None}},
+                "provenance": {"/applications/new_received/total": {"line": 2, "column": 1, "raw": "5"}}}
+    index = LineIndex(document)
+    assert index.at("/applications/new_received") == 2
+    assert index.at("/applications/new_received/natural_person") == 2  # a blank cell of a printed row
+    assert index.at("/applications/carried_over") is None  # was the table's first line, another row's
+    assert index.at("/applications/carried_over/total") is None
+    document["provenance"]["/applications/carried_over"] = {"line": 3, "column": 1, "raw": "二、上年结转"}
+    assert LineIndex(document).at("/applications/carried_over/total") == 3

@@ -108,6 +108,7 @@ def read_table(table: Table, lines: Sequence[str], first_line: int, notes: Notes
             notes.add("row_not_found", f"未找到“{item.label}”行", pointer)
             continue
         label, cells, by_grid = found[item_index]
+        notes.provenance[pointer] = _where(label)  # a row's own line, even when every cell is blank
         _read_row(item, pointer, label, cells, result, notes, by_grid)
     return result
 
@@ -124,6 +125,11 @@ def _grid_agrees(table: Table, found: dict) -> bool:
 def _printed(cells: Sequence[Cell]) -> tuple[str, ...]:
     """What a row's cells print, blanks as "": a wholly blank row fits any blank window alike."""
     return tuple("" if cell.kind == BLANK else cell.raw.strip() for cell in cells)
+
+
+def _where(label: Cell) -> dict:
+    """The provenance of a row: where its printed label stands."""
+    return {"line": label.line, "column": label.column, "raw": label.raw}
 
 
 def _has_digit(cell: Cell) -> bool:
@@ -231,6 +237,7 @@ def _read_disputes(printed: list[list[Cell]], result: dict, notes: Notes) -> Non
                 by_label[row] = (labels[-1], values)
     if len(by_label) == 3:
         for row, (label, values) in by_label.items():
+            notes.provenance[f"/disputes{row.pointer}"] = _where(label)
             _read_row(row, f"/disputes{row.pointer}", label, values, result, notes)
         return
     if not value_rows:
