@@ -234,3 +234,61 @@ def test_a_row_with_no_line_of_its_own_has_no_location() -> None:
     assert index.at("/applications/carried_over/total") is None
     document["provenance"]["/applications/carried_over"] = {"line": 3, "column": 1, "raw": "二、上年结转"}
     assert LineIndex(document).at("/applications/carried_over/total") == 3
+
+
+# --- 10. text rules see NFKC text -----------------------------------------------------------------------
+
+def _checked(path: Path, edit, codes: list[str]) -> dict[str, str]:
+    from engine.rules.catalog import installed_packs
+    from engine.rules.evaluation import Checker
+    from engine.scorecard.entry import check_report
+
+    document = convert(path.read_bytes(), path.name)
+    document["text"] = edit(document["text"])
+    entry = check_report(Checker(installed_packs()[0], select=codes), document)
+    return {result["code"]: result["outcome"] for result in entry["results"]}
+
+
+FULL = str.maketrans("0123456789-@.:/abcdefghijklmnopqrstuvwxyz", "０１２３４５６７８９－＠．：／ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ")
+
+
+def test_contact_details_in_full_width_satisfy_hlj02_and_sd03() -> None:
+    hlj = ROOT / "examples" / "002_1869ea635e2008ab.txt"
+    contact = "电话:0469-6110298,电子邮箱:15246862355@163.com"
+    assert contact in hlj.read_text(encoding="utf-8")
+    assert _checked(hlj, lambda text: text.replace(contact, contact.translate(FULL)), ["HLJ02"]) == {"HLJ02": "pass"}
+    assert _checked(hlj, lambda text: text.replace(contact, "电话:（见网站）"), ["HLJ02"]) == {"HLJ02": "fail"}
+    sd = ROOT / "examples" / "003_36075cc0dcc0dd05.txt"
+    url, phone = "http://commerce.shandong.gov.cn/", "0531-89013380"
+
+    def full_width(text: str) -> str:
+        return text.replace(url, url.translate(FULL)).replace(phone, phone.translate(FULL))
+
+    assert _checked(sd, full_width, ["SD03"]) == {"SD03": "pass"}
+
+
+def test_a_count_in_full_width_digits_is_read_by_x01() -> None:
+    seed = ROOT / "examples" / "000_c277f382703343a1.txt"
+    document = convert(seed.read_bytes(), seed.name)
+    total = document["applications"]["new_received"]["total"]
+    stated = f"\n本年度共收到政府信息公开申请{str(total + 1).translate(FULL)}件。\n"
+    assert _checked(seed, lambda text: text + stated, ["X01"]) == {"X01": "fail"}  # was skipped: no number seen
+    right = stated.replace(str(total + 1).translate(FULL), str(total).translate(FULL))
+    assert _checked(seed, lambda text: text + right, ["X01"]) == {"X01": "pass"}
+
+
+def test_text_find_gives_the_printed_line_and_column_after_normalisation() -> None:
+    from engine.rules.expr.compiler import compile_rule
+
+    text = "一、总体情况\nＡＢ①㈠，电话１２３４５６７８\n\u0065\u0301\u0065\u0301电话8\n（一）予以公开"
+    document = {"model": "ogi-annual-report/1", "template": "2019", "text": text, "sections": [], "meta": {}}
+    rule = compile_rule(assertion='len(text_find(["电话[0-9]+", "\\\\(一\\\\)", "（一）"])) == 0', templates=("2019",),
+                        message='{text_find(["电话[0-9]+", "（一）"])}')
+    [evaluation] = rule.evaluate(document)
+    assert evaluation.message == "(一)（第2行）、电话12345678（第2行）、电话8（第3行）、(一)（第4行）"
+    found = compile_rule(assertion='all(m in text_find("电话[0-9]+"): m.column == (6 if m.line == 2 else 5))', templates=("2019",))
+    assert found.evaluate(document)[0].outcome == "pass"  # "ＡＢ①㈠，" is 5 printed characters; é twice is 4
+    pattern = compile_rule(assertion='all(m in text_find("（一）"): m.pattern == "（一）") and matches(text, "[０-９]{8}")'
+                           ' and contains(section_text(1), "(一)") == false and contains(text, "(一)予以公开")',
+                           templates=("2019",))
+    assert pattern.evaluate(document)[0].outcome == "pass"

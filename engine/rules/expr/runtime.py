@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import bisect
 import decimal
+import functools
 import json
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -53,10 +55,50 @@ class TextMatch(dict):
         return f"{self['text']}（第{self['line']}行）"
 
 
-class EvalContext:
-    """What the functions of one document share: the document, its lines and where they start."""
+@functools.lru_cache(maxsize=16)  # a report's text is searched by many rules: normalised once
+def nfkc(text: str) -> str:
+    """The text as text functions see it: NFKC, so full-width digits, letters and punctuation are ASCII."""
+    return unicodedata.normalize("NFKC", text)
 
-    __slots__ = ("document", "cache", "bound", "_lines", "_starts")
+
+def nfkc_pattern(pattern: str) -> str:
+    """A regex that matches in NFKC text what it was written to match: each character that NFKC changes
+    becomes its normalised form, escaped (so "（一）" stays literal text, "[０-９]" reads "[0-9]")."""
+    out, index = [], 0
+    while index < len(pattern):
+        ch = pattern[index]
+        if ch == "\\" and index + 1 < len(pattern):
+            nxt = pattern[index + 1]
+            out.append(re.escape(nfkc(nxt)) if nfkc(nxt) != nxt else ch + nxt)
+            index += 2
+            continue
+        out.append(re.escape(nfkc(ch)) if nfkc(ch) != ch else ch)
+        index += 1
+    return "".join(out)
+
+
+def _column_map(line: str) -> list[int]:
+    """For each character of nfkc(line), the 0-based column of the original character it came from.
+
+    Each starter with its combining marks is normalised on its own, which is how NFKC composes; a line
+    whose whole normalisation differs from the pieces' (Hangul jamo) maps its tail to its last column."""
+    columns: list[int] = []
+    start = 0
+    for index in range(1, len(line) + 1):
+        if index == len(line) or not unicodedata.combining(line[index]):
+            columns += [start] * len(nfkc(line[start:index]))
+            start = index
+    return columns
+
+
+class EvalContext:
+    """What the functions of one document share: the document, its lines and where they start.
+
+    Text functions search `normal` (NFKC, line by line: NFKC never adds, removes or moves a line break),
+    and `position` maps an offset of it back to the line and column of the text as printed."""
+
+    __slots__ = ("document", "cache", "bound", "_lines", "_starts", "_normal", "_normal_lines",
+                 "_normal_starts", "_maps")
 
     def __init__(self, document: dict[str, Any], bound: dict[str, Any] | None = None):
         self.document = document
@@ -65,6 +107,10 @@ class EvalContext:
         self.bound: dict[str, Any] = bound if bound is not None else {}
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
+        self._normal: str | None = None
+        self._normal_lines: list[str] = []
+        self._normal_starts: list[int] = []
+        self._maps: dict[int, list[int]] = {}
 
     @property
     def text(self) -> str:
@@ -81,17 +127,32 @@ class EvalContext:
     def starts(self) -> list[int]:
         """The offset in the text where each line starts (index 0 is line 1)."""
         if self._starts is None:
-            starts, at = [], 0
-            for line in self.lines:
-                starts.append(at)
-                at += len(line) + 1
-            self._starts = starts
+            self._starts = _starts_of(self.lines)
         return self._starts
 
+    @property
+    def normal(self) -> str:
+        """The text NFKC-normalised: the same lines, each normalised (columns may differ)."""
+        if self._normal is None:
+            lines = nfkc(self.text).split("\n")
+            if len(lines) != len(self.lines):  # cannot happen (NFKC keeps "\n"), but never misplace a line
+                lines = [nfkc(line) for line in self.lines]
+            self._normal_lines = lines
+            self._normal = "\n".join(lines)
+            self._normal_starts = _starts_of(lines)
+        return self._normal
+
     def position(self, offset: int) -> tuple[int, int]:
-        """The 1-based (line, column) of a text offset."""
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
+        """The 1-based (line, column) in the printed text of an offset in the normalised text."""
+        _ = self.normal  # computes the normalised lines and their starts
+        index = bisect.bisect_right(self._normal_starts, offset) - 1
+        column = offset - self._normal_starts[index]
+        if self._normal_lines[index] != self.lines[index]:
+            if index not in self._maps:
+                self._maps[index] = _column_map(self.lines[index])
+            columns = self._maps[index]
+            column = columns[min(column, len(columns) - 1)] if columns else 0
+        return index + 1, column + 1
 
     def section(self, number: Any) -> dict[str, Any] | None:
         """The first section numbered `number`, or None."""
@@ -101,9 +162,10 @@ class EvalContext:
         return None
 
     def span(self, number: Any | None) -> tuple[int, int]:
-        """The text offsets [start, end) of section `number` (the whole text when None; empty when absent)."""
+        """The offsets [start, end) in `normal` of section `number` (all when None; empty when absent)."""
+        normal = self.normal
         if number is None:
-            return 0, len(self.text)
+            return 0, len(normal)
         item = self.section(number)
         if item is None or not isinstance(item.get("line"), int):
             return 0, 0
@@ -112,7 +174,15 @@ class EvalContext:
         last = min(max(last, first), len(self.lines))
         if first > len(self.lines):
             return 0, 0
-        return self.starts[first - 1], self.starts[last - 1] + len(self.lines[last - 1])
+        return self._normal_starts[first - 1], self._normal_starts[last - 1] + len(self._normal_lines[last - 1])
+
+
+def _starts_of(lines: list[str]) -> list[int]:
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return starts
 
 
 def memo(ctx: EvalContext, key: Any, fn: Any, *args: Any) -> Any:
