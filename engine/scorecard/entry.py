@@ -109,11 +109,17 @@ class LineIndex:
         self.labels: dict[str, int] = {}
         text = document.get("text")
         self.count = text.count("\n") + 1 if isinstance(text, str) else None
+        containers: dict[str, Any] = {}  # a row's cells share it: resolved once
         for pointer, where in (document.get("provenance") or {}).items():
             line = where.get("line") if isinstance(where, dict) else None
             if not isinstance(line, int):
                 continue
-            if isinstance(_resolve(document, pointer), dict):  # a row: where its label is printed
+            parent, _, key = pointer.rpartition("/")
+            if parent not in containers:
+                containers[parent] = _resolve(document, parent)
+            container = containers[parent]
+            value = container.get(key.replace("~1", "/").replace("~0", "~")) if isinstance(container, dict) else None
+            if isinstance(value, dict):  # a row: where its label is printed
                 self.labels[pointer] = line
                 continue
             parts = pointer.split("/")
