@@ -21,6 +21,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 # applicable" in these tables, which is not the same as 0, so they read as blank with a note.
 _PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "空", "~", "－"})
 _SPACES = re.compile(r"\s+")
+# A double holds 15 significant digits exactly, and no count or amount in these tables comes near
+# (the largest amounts, in 万元, have 10). A longer run of digits is damage or a pasted identifier:
+# read, it would be a wrong number (or, past 4,300 digits, one Python refuses to print).
+MAX_DIGITS = 15
 
 
 class Cell(NamedTuple):
@@ -75,6 +79,10 @@ def read_value(raw: str, kind: str) -> Reading:
         return Reading(None, f"“{text}”不是数字")
     number, unit, sign = match["number"], match["unit"], match["sign"]
     number = _SPACES.sub("", number)
+    digits = len(number.replace(",", "").replace(".", "").lstrip("0"))
+    if digits > MAX_DIGITS:
+        shown = text if len(text) <= 24 else f"{text[:12]}…{text[-4:]}"
+        return Reading(None, f"“{shown}”有{digits}位数字（最多{MAX_DIGITS}位），不是可信的数值")
     if "," in number:
         if "." in number or not _THOUSANDS.match(number):
             return Reading(None, f"“{text}”中的逗号无法确定是千分位还是分隔符")

@@ -9,7 +9,7 @@ from engine.convert.align import unglue
 from engine.convert.cells import BLANK, TEXT, Cell
 from engine.convert.fused import split_runs
 from engine.convert.labels import split_label
-from engine.convert.rowread import _fusable, place_split, read_row
+from engine.convert.rowread import _fusable, place_split, read_row, row_provenance
 from engine.templates import DISPUTES
 
 _SUMS = tuple((5 * block + 4, tuple(range(5 * block, 5 * block + 4))) for block in range(3))
@@ -39,6 +39,7 @@ def read_disputes(printed: Sequence[list[Cell]], result: dict, notes) -> None:
             pointer = f"/disputes{row.pointer}"
             if row in by_label:
                 label, values = by_label[row]
+                notes.provenance[pointer] = row_provenance(label)  # its own line, even when all blank
                 read_row(row, pointer, label, values, result, notes)
             else:
                 notes.add("row_not_found", f"未找到“{row.label}”行", pointer)
@@ -72,6 +73,10 @@ def _label_and_values(row: list[Cell]) -> tuple[list[Cell], list[Cell]]:
 def _read_one_row(values: list[Cell], result: dict, notes) -> None:
     """The 15 cells of the one data row, split by constraints when their separators were lost."""
     rows = DISPUTES.rows
+    hurt = notes.damage(values)
+    if hurt is not None:
+        notes.add("cells_unreadable", f"第{hurt}行有无法解码的字节，行政复议、行政诉讼表的数据行不读取", "/disputes", hurt)
+        return
     if _fusable(values, 15):
         groups = [cell for cell in values if cell.kind != BLANK]
         split = split_runs([cell.text for cell in groups], ["count"] * 15, _SUMS)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from engine.convert import gazetteer, meta, reading, segment, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
-from engine.convert.formats.detect import detect
+from engine.convert.formats.detect import check_size, check_text, detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
@@ -41,13 +42,17 @@ def convert_file(path: str | Path) -> dict:
 def convert(data: bytes, name: str) -> dict:
     """Convert a report's bytes (text, HTML, DOCX or PDF, told by content) into its document."""
     kind = detect(data, name)
+    check_size(kind, len(data), name)
     if kind != "text":
-        return _convert_extracted(_extract(kind, data, name), data, name)
-    text, encoding = reading.decode(data, name)
+        extracted = _extract(kind, data, name)
+        check_text(kind, extracted.text, name)
+        return _convert_extracted(extracted, data, name)
+    decoded = reading.decode(data, name)
     source = {"name": Path(name).name, "format": "text", "sha256": hashlib.sha256(data).hexdigest()}
-    document = convert_text(text, source)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        document["notes"].insert(0, {"code": "encoding", "message": f"文件按{encoding}编码读取",
+    document = convert_text(decoded.text, source)
+    document["notes"][:0] = reading.damage_notes(decoded)
+    if decoded.encoding not in ("utf-8", "utf-8-sig"):
+        document["notes"].insert(0, {"code": "encoding", "message": f"文件按{decoded.encoding}编码读取",
                                      "pointer": None, "line": None})
     if not _looks_like_report(document):
         raise InputError("not a 政府信息公开工作年度报告: no report title, sections or tables found", name)
@@ -89,7 +94,9 @@ def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
     segmented = segment.resegment(text.split("\n"))
     lines = segmented.lines
-    notes = tables.Notes()
+    # A line where bytes were undecodable (U+FFFD, from any format) may have lost a digit or a cell
+    # separator with them: no table value is read from it.
+    notes = tables.Notes(damaged=_damaged(segmented) if reading.REPLACEMENT in text else {})
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
     title, title_line = meta.find_title(lines, first_section)
@@ -120,6 +127,8 @@ def convert_text(text: str, source: dict) -> dict:
     if year is None:
         notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
     published, published_line, date_problem = meta.published_on(lines)
+    if published and reading.REPLACEMENT in lines[published_line - 1]:
+        published, date_problem = None, f"第{segmented.original_line(published_line)}行的日期所在行有无法解码的字节，不读取"
     if date_problem:
         notes.add("date_unreadable", date_problem, "/meta/published_on", segmented.original_line(published_line))
     elif published:
@@ -172,6 +181,21 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
         end = min(stops) - 1 if stops else len(lines)
         regions[key] = (start, max(end, start))
     return regions
+
+
+def _damaged(segmented: segment.Segmented) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Where the text has U+FFFD: each such line in the original text, with the columns of the cut
+    parts of it (a long line cut into rows) that hold one; a line not cut is damaged throughout."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    lines = segmented.lines
+    for index, line in enumerate(lines):
+        if reading.REPLACEMENT not in line:
+            continue
+        original, start = segmented.origin(index + 1)
+        following = segmented.origin(index + 2) if index + 1 < len(lines) else None
+        end = following[1] - 1 if following is not None and following[0] == original else sys.maxsize
+        spans.setdefault(original, []).append((start, end))
+    return {line: tuple(parts) for line, parts in spans.items()}
 
 
 def _original_lines(sections: list[dict], segmented: segment.Segmented) -> list[dict]:

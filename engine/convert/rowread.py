@@ -37,6 +37,10 @@ def totals_of(row: Row) -> tuple[tuple[int, tuple[int, ...]], ...]:
 def read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dict, notes,
              by_grid: list[Cell] | None = None, totals=None) -> RowReading | None:
     """Read a row's printed cells into the document; a RowReading when fused digits left choices."""
+    hurt = notes.damage((label, *cells, *(by_grid or ())))
+    if hurt is not None:  # a lost digit or separator there would make any number read a wrong one
+        notes.add("cells_unreadable", f"第{hurt}行有无法解码的字节，“{label.text}”一行不读取", pointer, hurt)
+        return None
     node = result
     for key in row.path:
         node = node[key]
@@ -65,6 +69,11 @@ def read_row(row: Row, pointer: str, label: Cell, cells: list[Cell], result: dic
         else:
             store(node, spec, pointer, label, cell, notes)
     return None
+
+
+def row_provenance(label: Cell) -> dict:
+    """The provenance of a row: where its printed label stands."""
+    return {"line": label.line, "column": label.column, "raw": label.raw}
 
 
 def store(node: dict, spec, pointer: str, label: Cell, cell: Cell, notes, inferred: str | None = None) -> None:

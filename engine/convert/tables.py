@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from engine.convert import layout
@@ -13,7 +13,7 @@ from engine.convert.cells import BLANK, Cell
 from engine.convert.disputes import read_disputes
 from engine.convert.grid import GRID_LAYOUTS, ColumnGrid
 from engine.convert.identities import settle
-from engine.convert.rowread import RowReading, read_row
+from engine.convert.rowread import RowReading, read_row, row_provenance
 from engine.templates import DISPUTES, Row, Table, Template
 
 
@@ -23,9 +23,20 @@ class Notes:
 
     notes: list[dict] = field(default_factory=list)
     provenance: dict[str, dict] = field(default_factory=dict)
+    # Lines with undecodable bytes → the column spans holding them (the whole line, or the parts of a
+    # long line cut into rows that do): no table value is read from there.
+    damaged: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def add(self, code: str, message: str, pointer: str | None = None, line: int | None = None) -> None:
         self.notes.append({"code": code, "message": message, "pointer": pointer, "line": line})
+
+    def damage(self, cells: Iterable[Cell]) -> int | None:
+        """The first line of these cells that stands where bytes were undecodable, or None."""
+        if not self.damaged:
+            return None
+        return min((cell.line for cell in cells
+                    if any(start <= cell.column <= end for start, end in self.damaged.get(cell.line, ()))),
+                   default=None)
 
 
 def empty_table(table: Table) -> dict:
@@ -79,6 +90,8 @@ def _read_rows(table: Table, found: dict[int, Found], result: dict, notes: Notes
         if entry is None:
             notes.add("row_not_found", f"未找到“{item.label}”行", pointer)
             continue
+        if not entry.inferred_label:  # a row's own line, even when every cell is blank
+            notes.provenance[pointer] = row_provenance(entry.label)
         reading = read_row(item, pointer, entry.label, entry.values, result, notes, entry.by_grid)
         if reading is not None:
             readings.append(reading)

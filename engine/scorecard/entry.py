@@ -110,16 +110,31 @@ def finding_id(pack: str, version: str, code: str, binding: dict[str, Any] | Non
 
 
 class LineIndex:
-    """The source line of a JSON Pointer of the document: its own, its first cell's, or its row's."""
+    """The source line of a JSON Pointer of the document: its own, its first cell's, its row's, or none.
+
+    A row's line is its first printed cell's; a row whose cells are all blank has only its label's line
+    (the converter records it under the row's pointer), and a table or group never stands in for a row:
+    pointing at another row's number would be a false location (issue #10.9).
+    """
 
     def __init__(self, document: dict[str, Any]):
         self.document = document
         self.first: dict[str, int] = {}
+        self.labels: dict[str, int] = {}
         text = document.get("text")
         self.count = text.count("\n") + 1 if isinstance(text, str) else None
+        containers: dict[str, Any] = {}  # a row's cells share it: resolved once
         for pointer, where in (document.get("provenance") or {}).items():
             line = where.get("line") if isinstance(where, dict) else None
             if not isinstance(line, int):
+                continue
+            parent, _, key = pointer.rpartition("/")
+            if parent not in containers:
+                containers[parent] = _resolve(document, parent)
+            container = containers[parent]
+            value = container.get(key.replace("~1", "/").replace("~0", "~")) if isinstance(container, dict) else None
+            if isinstance(value, dict):  # a row: where its label is printed
+                self.labels[pointer] = line
                 continue
             parts = pointer.split("/")
             for end in range(2, len(parts) + 1):  # every ancestor: a row's line is its first cell's
@@ -133,10 +148,13 @@ class LineIndex:
     def at(self, pointer: str) -> int | None:
         if pointer in self.first:
             return self.first[pointer]
+        if pointer in self.labels:
+            return self.labels[pointer]
         value = _resolve(self.document, pointer)
-        if isinstance(value, dict) and isinstance(value.get("line"), int):
-            return value["line"]  # a section (or any object) that knows where it starts
-        return self.first.get(pointer.rsplit("/", 1)[0])  # a blank cell: the line of its row
+        if isinstance(value, dict):  # a section (or any object) that knows where it starts; else none
+            return value["line"] if isinstance(value.get("line"), int) else None
+        row = pointer.rsplit("/", 1)[0]  # a blank cell: the line of its row, if the row has one
+        return self.first.get(row, self.labels.get(row))
 
 
 def _resolve(document: Any, pointer: str) -> Any:

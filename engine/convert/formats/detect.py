@@ -17,6 +17,16 @@ from pathlib import PurePath
 from engine.errors import InputError
 
 FORMATS = ("text", "html", "docx", "pdf")
+
+# The one size policy for every format. A report is 10–100 KB of text; its HTML page a few MB; a DOCX
+# or PDF with its scanned seals and charts some tens of MB. Beyond these a file is not one report, and
+# reading it would cost minutes and gigabytes (a 189 MB one-line text took 49 s and 3.8 GB), so it is
+# refused before it is read: one line naming the file, and a batch goes on. MAX_TEXT_CHARS bounds the
+# text the converter reads whatever the format (a DOCX's or PDF's extracted text included).
+MB = 2**20
+MAX_BYTES = {"text": 10 * MB, "html": 20 * MB, "docx": 50 * MB, "pdf": 50 * MB}
+MAX_TEXT_CHARS = 10 * MB
+_WHAT = {"text": "text file", "html": "HTML page", "docx": "DOCX file", "pdf": "PDF"}
 _WORKS = "save it as .docx, PDF, HTML or text"
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -129,3 +139,17 @@ def _ole2_kind(data: bytes, name: str) -> str:
     return {".doc": "Word 97-2003 document (.doc)", ".wps": "WPS document (.wps)",
             ".xls": "Excel 97-2003 workbook (.xls)", ".et": "WPS spreadsheet (.et)",
             ".ppt": "PowerPoint 97-2003 presentation (.ppt)"}.get(suffix, "old Office (OLE2) file")
+
+
+def check_size(kind: str, size: int, name: str) -> None:
+    """Refuse a file of format `kind` larger than the policy allows (InputError naming the file)."""
+    if size > MAX_BYTES[kind]:
+        raise InputError(f"{_WHAT[kind]} too large: {size / MB:.1f} MB, at most {MAX_BYTES[kind] // MB} MB "
+                         f"for {kind} input", name)
+
+
+def check_text(kind: str, text: str, name: str) -> None:
+    """Refuse report text (decoded or extracted) longer than the converter reads."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"{_WHAT[kind]} holds too much text: {len(text):,} characters, at most "
+                         f"{MAX_TEXT_CHARS:,}", name)

@@ -32,10 +32,12 @@ from lxml import etree
 
 from engine.errors import InputError
 from engine.convert.formats import Extracted
+from engine.convert.formats.detect import MAX_BYTES as _LIMITS
+from engine.convert.formats.detect import check_size
 from engine.convert.formats.html_source import decode, parse
 from engine.convert.formats.lines import Lines, cell_join, collapse
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = _LIMITS["html"]  # the shared size policy (formats/detect.py)
 MAX_TABLE_CELLS = 5000
 _MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534  # the HTML standard's own caps
 
@@ -78,9 +80,7 @@ _ANY_KIND = re.compile("|".join(pattern.pattern for pattern, _ in _KINDS.values(
 
 def extract(data: bytes, name: str) -> Extracted:
     """Extract a saved portal page's report as text, with each cell's location in the page."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"HTML page too large ({len(data) / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB)",
-                         name)
+    check_size("html", len(data), name)
     text, encoding = decode(data, name)
     root = parse(text, name)
     for number, table in enumerate(root.iter("table"), 1):  # before any work on a page that holds one

@@ -25,8 +25,10 @@ from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats import pdf_layout as layout
 from engine.convert.formats import pdf_limits as limits
+from engine.convert.formats.detect import MAX_BYTES as _LIMITS
+from engine.convert.formats.detect import check_size
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = _LIMITS["pdf"]  # the shared size policy (formats/detect.py)
 MAX_PAGES = 500
 MAX_SECONDS = 60.0
 MIN_PAGE_CHARS = 5  # fewer characters than this and a page has no text layer to speak of
@@ -42,8 +44,7 @@ for _name in ("pdfminer", "pdfplumber"):
 
 def extract(data: bytes, name: str, *, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS) -> Extracted:
     """The report text of a PDF with a text layer, or InputError saying why it cannot be read."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"PDF too large: {len(data) / 2**20:.0f} MB, at most {MAX_BYTES // 2**20} MB", name)
+    check_size("pdf", len(data), name)
     late = InputError(f"PDF took over {max_seconds:g} s to read", name)
     deadline = time.monotonic() + max_seconds
     limits.start_document(deadline)

@@ -89,10 +89,10 @@ def _prepare_find(args: list[Arg], env: LoadEnv) -> tuple[Any, ...]:
     patterns = [patterns] if isinstance(patterns, str) else patterns
     compiled = tuple(_regex(p, 0) for p in patterns)
     try:  # one scan of the text for all patterns; separate scans only if they cannot be joined
-        joined: re.Pattern[str] | None = re.compile("|".join(f"(?:{p})" for p in patterns))
+        joined: re.Pattern[str] | None = re.compile("|".join(f"(?:{p.pattern})" for p in compiled))
     except re.error:
         joined = None
-    return ((compiled, joined),)
+    return ((compiled, joined, tuple(patterns)),)
 
 
 MATCH = T("obj", fields={"text": STR, "line": INT, "column": INT, "pattern": STR})
@@ -177,6 +177,12 @@ def _coalesce(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
+def _contains(haystack: Any, needle: Any) -> bool:
+    if isinstance(haystack, str) and isinstance(needle, str):
+        return runtime.nfkc(needle) in runtime.nfkc(haystack)
+    return needle in haystack
+
+
 def _approx(a: Any, b: Any, tolerance: Any) -> bool:
     return abs(a - b) <= tolerance
 
@@ -243,28 +249,28 @@ def _section(ctx: EvalContext, number: int) -> Any:
 
 def _section_text(ctx: EvalContext, number: int) -> str:
     start, end = ctx.span(number)
-    return ctx.text[start:end]
+    return ctx.normal[start:end]
 
 
 def _text_numbers(ctx: EvalContext, regex: re.Pattern[str], _pattern: str, section: int | None = None) -> list[Any]:
-    tv, start, end = view_span(ctx, section)  # sentences joined across line breaks (textfacts)
+    tv, start, end = view_span(ctx, section)  # NFKC, sentences joined across line breaks (textfacts)
     found = (runtime.number(m.group(1) or "") for m in regex.finditer(tv.text, start, end))
     return [n for n in found if n is not None]
 
 
-def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None], _value: Any,
+def _text_find(ctx: EvalContext, patterns: tuple[Any, ...], _value: Any,
                section: int | None = None) -> list[TextMatch]:
-    tv, start, end = view_span(ctx, section)  # sentences joined across line breaks (textfacts)
-    compiled, joined = patterns
+    tv, start, end = view_span(ctx, section)  # NFKC, sentences joined across line breaks (textfacts)
+    compiled, joined, written = patterns  # a match names its pattern as the rule wrote it
     found: list[tuple[int, str, str]] = []
     if joined is not None:  # leftmost matches, never overlapping; the pattern is the first that matches there
         for m in joined.finditer(tv.text, start, end):
             if m.end() > m.start():
-                which = next((p for p in compiled if p.match(tv.text, m.start(), end)), joined)
-                found.append((m.start(), m.group(0), which.pattern))
+                which = next((i for i, p in enumerate(compiled) if p.match(tv.text, m.start(), end)), None)
+                found.append((m.start(), m.group(0), joined.pattern if which is None else written[which]))
     else:
-        for regex in compiled:
-            found += [(m.start(), m.group(0), regex.pattern)
+        for regex, pattern in zip(compiled, written):
+            found += [(m.start(), m.group(0), pattern)
                       for m in regex.finditer(tv.text, start, end) if m.end() > m.start()]
         found.sort(key=lambda item: item[0])
     out = []
@@ -320,10 +326,10 @@ BUILTINS: tuple[FunctionSpec, ...] = (
     _spec("is_blank", ["x: any?"], BOOL, runtime.is_blank,
           "Null, an empty string or list, or an object whose cells are all blank."),
     _spec("matches", ["text: string", Param("pattern", STR, literal=True)], BOOL,
-          lambda regex, text, pattern: regex.search(text) is not None,
+          lambda regex, text, pattern: regex.search(runtime.nfkc(text)) is not None,
           "Whether the regular expression occurs in the text.", prepare=_prepare_matches),
     _spec("contains", ["haystack: string | list[any?]", "needle: any"], _contains_type,
-          lambda haystack, needle: needle in haystack, "Substring of a string, or item of a list."),
+          _contains, "Substring of a string (both NFKC), or item of a list."),
     _spec("approx", ["a: number", "b: number", "tolerance: number"], BOOL, _approx, "|a - b| <= tolerance."),
     _spec("date", ["value: int | string", "month=: int", "day=: int"], _date_type, _date,
           'A date YYYY-MM-DD from year, month, day or from a string; compare dates with < <= == …'),

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.rules.expr.runtime import nfkc_pattern
 from engine.rules.expr.types import ANY, T, TypeProblem, parse_type
 
 KEYWORDS = frozenset("and or not in if else all any true false null".split())
@@ -107,11 +108,13 @@ class FunctionSpec:
 
 
 def compile_regex(text: Any, index: int, groups: int = 0) -> re.Pattern[str]:
-    """The regex a rule wrote as argument `index`; ArgError (at that argument) when it is not one."""
+    """The regex a rule wrote as argument `index`, for searching NFKC text (text functions search
+    EvalContext.normal); ArgError (at that argument) when it is not one."""
     if not isinstance(text, str):
         raise ArgError("the pattern must be a string written in the rule", index)
     try:
-        compiled = re.compile(text)
+        re.compile(text)  # errors name positions in the pattern as written
+        compiled = re.compile(nfkc_pattern(text))
     except re.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         raise ArgError(f"bad regular expression {text!r}: {exc.msg}{where}", index) from None

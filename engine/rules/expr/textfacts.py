@@ -7,7 +7,8 @@ original text, so that matches are still placed at their original line and colum
 removed only where a sentence plainly goes on: the line does not end a sentence (。！？；：), neither
 line is a heading, a table line (a tab, or a line inside a table the converter read) or a bare
 number, and the next line does not start a new item (一、 （二） 3. 一是 #). `text_find` and
-`text_numbers` search this view.
+`text_numbers` search this view, built on the NFKC text (EvalContext.normal: full-width digits and
+punctuation as ASCII), its offsets mapped back to the text as printed.
 
 `text_facts(pattern, context)` reads counts that the narrative states for the whole report year,
 to be compared with a table cell. Never a false finding is the point, so a match is left out whenever
@@ -56,8 +57,8 @@ def _is_heading(line: str) -> bool:
 
 def _ends_open(line: str) -> bool:
     stripped = line.rstrip()
-    return bool(stripped) and stripped[-1] not in _END and not _is_heading(line) \
-        and not _BARE_NUMBER.match(stripped)
+    return bool(stripped) and stripped[-1] not in _END and not stripped.endswith("...") \
+        and not _is_heading(line) and not _BARE_NUMBER.match(stripped)  # … is ... in NFKC
 
 
 def _starts_open(line: str, before: str) -> bool:
@@ -125,7 +126,7 @@ def view(ctx: EvalContext) -> TextView:
     """The context's text view, built once per document."""
     found = ctx.views.get("textview")
     if found is None:
-        found = ctx.views["textview"] = build(ctx.text, _fixed_lines(ctx.document))
+        found = ctx.views["textview"] = build(ctx.normal, _fixed_lines(ctx.document))
     return found
 
 
@@ -193,11 +194,22 @@ def _excluded(text: str, begin: int, stop: int, m: re.Match[str], year: Any) -> 
     return (n0 > 0 and text[n0 - 1] in ".0123456789") or (text[n1:n1 + 1] == "." and text[n1 + 1:n1 + 2].isdigit())
 
 
-def _shown(text: str, begin: int, stop: int, m: re.Match[str]) -> str:
+def _shown(ctx: EvalContext, tv: TextView, begin: int, stop: int, m: re.Match[str]) -> str:
+    """The sentence as printed (not as normalised), at most SHOWN characters of it on each side of the match."""
     head = max(begin, m.start() - SHOWN)
     tail = min(stop, m.end() + SHOWN)
-    body = text[head:tail].strip().replace("**", "")
+    body = _printed(ctx, tv, head, tail).strip().replace("**", "")
     return ("…" if head > begin else "") + body + ("…" if tail < stop else "")
+
+
+def _printed(ctx: EvalContext, tv: TextView, start: int, end: int) -> str:
+    """The printed text of the view's [start, end): from its first character to its last, the line
+    breaks the view joined taken out (a sentence never runs over one it kept)."""
+    if end <= start:
+        return ""
+    (line, column), (last_line, last_column) = place(ctx, tv, start), place(ctx, tv, end - 1)
+    first, last = ctx.starts[line - 1] + column - 1, ctx.starts[last_line - 1] + last_column
+    return re.sub(r"\s*\n\s*", "", ctx.text[first:last])
 
 
 def _text_facts(ctx: EvalContext, regexes: tuple[re.Pattern[str], re.Pattern[str] | None], _pattern: str,
@@ -214,7 +226,7 @@ def _text_facts(ctx: EvalContext, regexes: tuple[re.Pattern[str], re.Pattern[str
         if _excluded(tv.text, begin, stop, m, year) or context and not context.search(tv.text[begin:m.start(1)]):
             continue
         line, column = place(ctx, tv, m.start())
-        out.append(Fact(number=value, text=m.group(0), sentence=_shown(tv.text, begin, stop, m), line=line,
+        out.append(Fact(number=value, text=m.group(0), sentence=_shown(ctx, tv, begin, stop, m), line=line,
                         column=column))
     return out
 
