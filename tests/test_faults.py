@@ -200,6 +200,33 @@ def test_a_replacement_character_from_any_format_nulls_its_line() -> None:
                for note in document["notes"])
 
 
+def test_a_damaged_cell_on_a_line_of_its_own_keeps_its_row_unread() -> None:
+    # One cell per line: "4�3" or "�" is no label, and dropped it would shift the row's other cells.
+    import random
+
+    import renderers  # noqa: F401  (puts the repository root on sys.path for `bench`)
+    from bench.perturb import ORDER, make_case
+    from bench.perturb_bench import tally
+
+    for layout in ORDER:
+        for index in range(12):
+            _, rendering = make_case(layout, 0, index)
+            rnd, text = random.Random(f"damage:{layout}:{index}"), str(rendering)
+            for _ in range(rnd.choice((1, 2))):
+                digit = rnd.random() < 0.7
+                spots = [k for k, ch in enumerate(text) if (ch.isdigit() if digit else ch in " \t|")]
+                if len(spots) < 4:  # a crawler's body has no separators left to lose
+                    digit, spots = True, [k for k, ch in enumerate(text) if ch.isdigit()]
+                at = rnd.choice(spots[len(spots) // 4:])
+                text = text[:at] + "\ufffd" + text[at + (rnd.random() < 0.5 or not digit):]
+            try:
+                converted = convert(text.encode("utf-8"), f"{layout}.txt")
+            except InputError:
+                continue
+            wrong = tally(rendering, converted).wrong
+            assert not wrong, (layout, index, wrong[:5])
+
+
 # --- 9. a blank row's location ------------------------------------------------------------------------
 
 def test_a_blank_rows_location_is_its_own_label_line() -> None:

@@ -25,6 +25,7 @@ _SPACES = re.compile(r"\s+")
 # (the largest amounts, in 万元, have 10). A longer run of digits is damage or a pasted identifier:
 # read, it would be a wrong number (or, past 4,300 digits, one Python refuses to print).
 MAX_DIGITS = 15
+_REPLACEMENT = "\ufffd"  # where bytes were undecodable (engine.convert.reading)
 
 
 class Cell(NamedTuple):
@@ -54,6 +55,8 @@ def kind_of(raw: str) -> str:
         return BLANK
     if text in _PLACEHOLDERS or _VALUE.match(text):
         return VALUE
+    if _REPLACEMENT in text and not any(ch.isalpha() and ch not in "万元" for ch in text):
+        return VALUE  # a number with undecodable bytes: it stays among its row's values (never read)
     return TEXT
 
 

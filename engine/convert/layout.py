@@ -162,7 +162,7 @@ def _spaced_tokens(line: str) -> tuple[tuple[str, str, int], ...]:
     head = line[:end]
     if not head or head[-1] not in _TAIL_CHARS:
         label = head.strip()
-        return ((label, TEXT, len(head) - len(head.lstrip()) + 1),) if label else ()
+        return ((label, _label_kind(label), len(head) - len(head.lstrip()) + 1),) if label else ()
     first = len(line) - len(line.lstrip())  # the head is blank once `end` reaches this
     while True:
         window = _window_start(line, end)
@@ -181,7 +181,13 @@ def _spaced_tokens(line: str) -> tuple[tuple[str, str, int], ...]:
     if not label:
         return tuple(values)
     column = len(head) - len(head.lstrip()) + 1
-    return ((label, TEXT, column), *values)
+    return ((label, _label_kind(label), column), *values)
+
+
+def _label_kind(text: str) -> str:
+    """A spaced row's head is its label, unless undecodable bytes are all that stop it being a value:
+    then it stays among the row's values, and the row is not read (tables.Notes.damage)."""
+    return kind_of(text) if "\ufffd" in text else TEXT
 
 
 _WORDS_PER_VALUE = 4

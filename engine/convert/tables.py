@@ -31,12 +31,16 @@ class Notes:
         self.notes.append({"code": code, "message": message, "pointer": pointer, "line": line})
 
     def damage(self, cells: Iterable[Cell]) -> int | None:
-        """The first line of these cells that stands where bytes were undecodable, or None."""
+        """The first line with undecodable bytes from the first of these cells to the last (a damaged
+        line between a row's label and its values may have held one of them), or None."""
         if not self.damaged:
             return None
-        return min((cell.line for cell in cells
-                    if any(start <= cell.column <= end for start, end in self.damaged.get(cell.line, ()))),
-                   default=None)
+        places = [(cell.line, cell.column) for cell in cells]
+        if not places:
+            return None
+        low, high = min(places), max(places)
+        return min((line for line, spans in self.damaged.items() if low[0] <= line <= high[0]
+                    and any((line, end) >= low and (line, start) <= high for start, end in spans)), default=None)
 
 
 def empty_table(table: Table) -> dict:
