@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import gazetteer, meta, reading, tables
+from engine.convert import meta, reading, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
@@ -86,7 +86,6 @@ def convert_text(text: str, source: dict) -> dict:
     notes = tables.Notes()
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
-    title, title_line = meta.find_title(lines, first_section)
     regions = _regions(lines, sections)
 
     table_lines = [line for key in ("proactive", "applications") if key in regions
@@ -100,23 +99,7 @@ def convert_text(text: str, source: dict) -> dict:
             document_tables[key] = _table(getattr(template, key), key, lines, regions, notes)
     document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes)
 
-    agency = meta.agency_from_title(title) if title else None
-    if title is None:
-        notes.add("title_not_found", "未找到报告标题（含“政府信息公开工作年度报告”的行）")
-    elif agency is None:
-        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", title_line)
-    region, region_note = gazetteer.locate(agency)
-    if region_note:
-        notes.add("region_uncertain", region_note, "/meta/region")
-    year = meta.year_from(title, lines)
-    if year is None:
-        notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
-    published, published_line, date_problem = meta.published_on(lines)
-    if date_problem:
-        notes.add("date_unreadable", date_problem, "/meta/published_on", published_line)
-    elif published:
-        notes.provenance["/meta/published_on"] = {"line": published_line, "column": 1,
-                                                  "raw": lines[published_line - 1].strip()}
+    found = meta.read(lines, first_section, notes)
     for number, expected in SECTION_TITLES.items():
         if not any(section["number"] == number for section in sections):
             notes.add("section_not_found", f"未找到第{'一二三四五六'[number - 1]}部分“{expected}”")
@@ -124,14 +107,7 @@ def convert_text(text: str, source: dict) -> dict:
     return {
         "model": MODEL,
         "template": template.name if template else None,
-        "meta": {
-            "title": title,
-            "agency": agency,
-            "year": year,
-            "published_on": published,
-            "region": region,
-            "source": source,
-        },
+        "meta": {**found, "source": source},
         "sections": sections,
         **document_tables,
         "notes": notes.notes,
