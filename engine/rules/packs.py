@@ -24,7 +24,7 @@ from engine.rules.yamlsource import Source, YamlError
 
 SCHEMA_FILE = "rulepack.schema.json"
 LEVELS = ("nationwide", "province", "prefecture")
-EXAMPLE_KINDS = ("pass", "fail", "not_applicable")
+EXAMPLE_KINDS = ("pass", "fail", "not_applicable", "not_evaluable")
 
 
 @dataclass(frozen=True)
