@@ -14,7 +14,7 @@ from engine.convert.formats.detect import detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
-from engine.templates import DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
+from engine.templates import DISPUTES, NUMERALS, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
 
 _TABLE_NAMES = {"proactive": "主动公开情况表（第二部分）", "applications": "依申请公开情况表（第三部分）",
                 "disputes": "行政复议、行政诉讼情况表（第四部分）"}
@@ -100,6 +100,11 @@ def convert_text(text: str, source: dict) -> dict:
     document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes)
 
     found = meta.read(lines, first_section, notes)
+    for section in sections:
+        if "printed" in section:
+            notes.add("section_renumbered", f"第{section['line']}行的标题“{section['heading']}”是模板的第"
+                      f"{'一二三四五六'[section['number'] - 1]}部分，但编号印为“{NUMERALS[section['printed'] - 1]}”",
+                      None, section["line"])
     for number, expected in SECTION_TITLES.items():
         if not any(section["number"] == number for section in sections):
             notes.add("section_not_found", f"未找到第{'一二三四五六'[number - 1]}部分“{expected}”")
@@ -133,6 +138,7 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
                     break
         if key in starts:
             after = starts[key]
+    _starts_by_content(lines, starts, headings)
     regions = {}
     for key, start in starts.items():
         stops = [line for line in headings if line >= start]
@@ -140,6 +146,37 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
         end = min(stops) - 1 if stops else len(lines)
         regions[key] = (start, max(end, start))
     return regions
+
+
+# Words only a table prints (its row and column titles): where the table is, whatever the headings say.
+_TABLE_WORDS = {
+    "proactive": re.compile(r"第二十条第"),
+    "applications": re.compile(r"本年新收"),
+    "disputes": re.compile(r"结果维持|尚未审结|未经复议直接起诉|复议后起诉"),
+}
+
+
+def _starts_by_content(lines: Sequence[str], starts: dict[str, int], headings: list[int]) -> None:
+    """Move a table's start to where its own words are printed when its section's body lacks them.
+
+    A report may head a narrative part with a template title and print the tables elsewhere (an
+    appendix, or parts numbered from 一 again): a table is found by its content, not its heading.
+    """
+    following = sorted(starts.values())
+    for key, start in list(starts.items()):
+        later = [line for line in following + headings if line > start]
+        stop = min(later) - 1 if later else len(lines)
+        if any(_TABLE_WORDS[key].search(line) for line in lines[start - 1:stop]):
+            continue
+        found = next((index for index, line in enumerate(lines) if _TABLE_WORDS[key].search(line)), None)
+        if found is None:
+            continue
+        # Take the header lines just above the words too (行政复议 / 行政诉讼 over 结果维持 …).
+        first = found
+        while first > 0 and found - first < 3 and lines[first - 1].strip() and \
+                _ANCHORS[key].search(lines[first - 1]):
+            first -= 1
+        starts[key] = first + 1
 
 
 def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes) -> dict:
