@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import meta, reading, tables
+from engine.convert import meta, obsolete, reading, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
@@ -109,7 +109,7 @@ def convert_text(text: str, source: dict) -> dict:
         if not any(section["number"] == number for section in sections):
             notes.add("section_not_found", f"未找到第{'一二三四五六'[number - 1]}部分“{expected}”")
 
-    return {
+    document = {
         "model": MODEL,
         "template": template.name if template else None,
         "meta": {**found, "source": source},
@@ -119,6 +119,26 @@ def convert_text(text: str, source: dict) -> dict:
         "provenance": notes.provenance,
         "text": text,
     }
+    if obsolete.is_obsolete(lines):
+        _as_obsolete(document)
+    return document
+
+
+# The notes a current report gets for tables and sections it lacks; an old-format report lacks them all.
+_CURRENT_FORMAT_NOTES = {"template_undecided", "table_not_found", "table_empty", "row_not_found",
+                         "cells_unreadable", "cell_unreadable", "cells_count_mismatch", "cells_ambiguous",
+                         "values_unlabelled", "label_differs", "section_not_found", "unit_converted"}
+
+
+def _as_obsolete(document: dict) -> None:
+    """A pre-2019 report: no value put into the current template's tables, one note saying why."""
+    document["template"] = None
+    document["proactive"] = document["applications"] = None
+    document["disputes"] = tables.empty_table(DISPUTES)
+    document["notes"] = [note for note in document["notes"] if note["code"] not in _CURRENT_FORMAT_NOTES]
+    document["notes"].append({"code": "template_obsolete", "message": obsolete.NOTE, "pointer": None, "line": None})
+    document["provenance"] = {pointer: entry for pointer, entry in document["provenance"].items()
+                              if not pointer.startswith(("/proactive", "/applications", "/disputes"))}
 
 
 def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int, int]]:
@@ -193,6 +213,8 @@ def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.N
 
 
 def _looks_like_report(document: dict) -> bool:
-    if document["sections"] or document["meta"]["title"]:
+    if document["sections"] or document["meta"]["title"] or document["template"] is not None:
+        return True
+    if any(note["code"] == "template_obsolete" for note in document["notes"]):
         return True
     return any(pointer.startswith(("/proactive", "/applications", "/disputes")) for pointer in document["provenance"])
