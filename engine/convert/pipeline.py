@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import meta, obsolete, reading, tables
+from engine.convert import meta, obsolete, reading, script, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
@@ -82,6 +82,11 @@ def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
 
 def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
+    simplified = script.shadow(text)
+    if simplified is not None:  # traditional script: read the simplified shadow, point back at the original
+        document = convert_text(simplified, source)
+        script.restore(document, text, simplified)
+        return document
     lines = text.split("\n")
     notes = tables.Notes()
     sections = find_sections(lines)
