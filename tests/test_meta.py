@@ -107,6 +107,11 @@ def test_a_department_gets_no_county_from_the_text() -> None:
     assert region(found) == ("福建省", "福州市", None)
 
 
+def test_a_province_body_gets_no_city_from_the_text() -> None:
+    found, _ = read("黑龙江省商务厅2021年政府信息公开工作年度报告\n我厅赴黑龙江省哈尔滨市调研。\n" + SECTIONS)
+    assert region(found) == ("黑龙江省", None, None)
+
+
 def test_text_names_that_disagree_leave_the_level_null() -> None:
     found, _ = read("城关镇2021年政府信息公开工作年度报告\n学习河南省洛阳市嵩县和甘肃省兰州市永登县的经验。\n" + SECTIONS)
     assert region(found) == (None, None, None)

@@ -196,41 +196,49 @@ def mentioned(text: str) -> list[dict]:
     Only full names of three characters or more count (福建省, 平潭县, 鼓楼区), never short forms or
     two-character names such as 城区 and 矿区, which are ordinary words.
     """
-    index = _index()
+    firsts = _full_names()
     found = []
     pos = 0
     text = _SPACE.sub("", text)
     while pos < len(text):
-        hit = None
-        for length in index.lengths.get(text[pos], ()):
-            if length < 3:
-                break
-            key = text[pos:pos + length]
-            if any(d.name == key for d in index.names.get(key, ())):
-                hit = key
-                break
+        lengths = firsts.get(text[pos])
+        hit = next((length for length in lengths if text[pos:pos + length] in _index().names
+                    and any(d.name == text[pos:pos + length] for d in _index().names[text[pos:pos + length]])),
+                   None) if lengths else None
         if hit is None:
             pos += 1
             continue
         region, _note = locate(text[pos:pos + 40])
         if any(region.values()):
             found.append(region)
-        pos += len(hit)
+        pos += hit
     return found
+
+
+@cache
+def _full_names() -> dict[str, tuple[int, ...]]:
+    """First character → lengths (longest first) of the full division names of three characters or more."""
+    lengths: dict[str, set[int]] = {}
+    for key, divisions in _index().names.items():
+        if len(key) >= 3 and any(d.name == key for d in divisions):
+            lengths.setdefault(key[0], set()).add(len(key))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
 
 def locate_in_text(agency: str | None, text: str) -> tuple[dict, str | None]:
     """Where an agency sits, its own name first, then the division names its report prints.
 
     The text fills in only what the name leaves open and only where every name printed agrees:
-    a province or prefecture for a body whose name starts with none (平潭综合实验区…局), and the
-    county for a township body (XX镇人民政府). Names that disagree leave that level null.
+    the province of a body whose name starts with no division (平潭综合实验区…局), and the county
+    of a township body (XX镇人民政府). Names that disagree leave that level null.
     """
     region, note = locate(agency)
     town = is_town(agency)
-    levels = ("province", "prefecture", "county") if town else ("province", "prefecture")
-    if all(region[level] for level in levels):
+    # A body whose name places it keeps that place (a city's 商务局 has no county, a province's 厅 no
+    # city); only a township's county, or the province of a body whose name places nothing, is read on.
+    if region["province"] is not None and not (town and region["county"] is None):
         return region, note
+    levels = ("province", "prefecture", "county") if town else ("province",)
     found = mentioned(text)
     if region["province"] is None and note and "可指" in note:
         return _settle_ambiguous(agency or "", found, region, note)

@@ -33,7 +33,10 @@ NOTE = ("报告采用2019年以前的旧格式（一、概述 二、主动公开
 
 def is_obsolete(lines: Sequence[str]) -> bool:
     """Whether the report is in the pre-2019 format: three marks of it or more, none of the current tables."""
-    text = unicodedata.normalize("NFKC", "\n".join(lines))
+    text = "\n".join(lines)
+    if "本年新收" in text or "第二十条" in text:  # the common case, before any normalising
+        return False
+    text = unicodedata.normalize("NFKC", text)
     if _CURRENT.search(re.sub(r"[ \t\u3000]+", "", text)):
         return False
     return sum(1 for mark in _OLD if mark.search(text)) >= 3

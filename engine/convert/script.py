@@ -30,8 +30,8 @@ _TRADITIONAL_ONLY = (
     "評詢試話詳誌認語誰課調談請論諮證識議護讀變豐負財貫責買費貼貿資質賬購踐蹤較載輿轉辦這進運過違遞遷還郵釋針錄鍵"
     "鏈長門閃開間閱關陽隊階際隨雖雙雜難電鞏響項順預領頭頻題額類顯餘駐驗體髮鳳鴨鹽麗點黨龍"
 )
-_DROP = dict.fromkeys(map(ord, _TRADITIONAL_ONLY))
-_SAMPLE = 20000  # characters looked at to decide
+_TRADITIONAL = re.compile(f"[{_TRADITIONAL_ONLY}]")
+_SAMPLE = 4000  # characters looked at to decide
 _AT_LEAST = 30  # traditional-only characters needed, and…
 _SHARE = 0.03  # …their share of the sample
 _CHUNK = re.compile(r"[^\s，。、；：！？,.;:!?（）()「」『』“”\"'|]+|.", re.S)
@@ -40,7 +40,7 @@ _CHUNK = re.compile(r"[^\s，。、；：！？,.;:!?（）()「」『』“”\
 def is_traditional(text: str) -> bool:
     """Whether the text is written in traditional characters (cheap: one pass over a sample)."""
     sample = text[:_SAMPLE]
-    found = len(sample) - len(sample.translate(_DROP))
+    found = len(_TRADITIONAL.findall(sample))
     return found >= _AT_LEAST and found >= _SHARE * len(sample)
 
 
