@@ -201,10 +201,10 @@ def provenance_entry() -> Schema:
         "raw": {"type": "string", "title": "原文", "description": "The text the value was read from."},
     }, title="出处", description="Where a value stood in `text` (1-based).")
     entry["properties"]["inferred_by"] = {
-        "type": "string", "enum": ["row_total", "table_identity"], "title": "推断依据",
-        "description": "Present when the printed digits split several ways and one sum chose the split: "
-                       "row_total (the row's 总计 equals its parts) or table_identity (table 三's 勾稽关系). "
-                       "The rule checking that sum does not count the value as evidence."}
+        "enum": ["row_total", "table_identity"], "title": "拆分依据",
+        "description": "Present when the value's digits were fused and only a sum chose the split: the row's "
+                       "own 总计 (row_total) or table 三's identities (table_identity). The rule checking that "
+                       "sum does not take the value as evidence."}
     entry["properties"]["source"] = ref(
         "source_location", description="Where the value's cell or line is in the original file; "
                                        "absent for text files and where unknown.")

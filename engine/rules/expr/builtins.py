@@ -294,9 +294,10 @@ def _was_read(ctx: EvalContext, value: Any, pointer: str) -> bool:
     return True
 
 
-def _not_inferred_by(ctx: EvalContext, value: Any, pointer: str, kind: str) -> bool:
-    """True when the converter chose no value of x by the sum `kind`; else the rule is not evaluable."""
-    chosen = [p for p, how in ctx.inferred.items() if how == kind and (p == pointer or p.startswith(pointer + "/"))]
+def _not_inferred_by(ctx: EvalContext, value: Any, pointer: str, kind: str, column: str | None = None) -> bool:
+    """True when the converter chose no value of x (in `column`, if given) by the sum `kind`; else not evaluable."""
+    chosen = [p for p, how in ctx.inferred.items() if how == kind and (p == pointer or p.startswith(pointer + "/"))
+              and (column is None or p.rsplit("/", 1)[-1] == column)]
     if chosen:
         raise runtime.Unread(chosen)
     return True
@@ -384,10 +385,12 @@ BUILTINS: tuple[FunctionSpec, ...] = (
     _spec("was_read", [Param("x", parse_type("any?"), ref=True)], BOOL, _was_read,
           "True when every null cell of x is blank as printed; a cell the converter could not read makes the "
           "rule not evaluable, naming the cell and why.", context=True),
-    _spec("not_inferred_by", [Param("x", parse_type("any?"), ref=True), Param("kind", STR, literal=True)], BOOL,
+    _spec("not_inferred_by", [Param("x", parse_type("any?"), ref=True), Param("kind", STR, literal=True),
+                              Param("column", STR, optional=True)], BOOL,
           _not_inferred_by,
-          "True when the converter chose no value of x by the sum `kind` (provenance inferred_by: row_total, "
-          "table_identity); otherwise the rule checking that sum is not evaluable, naming the values.",
+          "True when the converter chose no value of x (in column `column`, if given) by the sum `kind` "
+          "(provenance inferred_by: row_total, table_identity); otherwise the rule checking that sum is not "
+          "evaluable, naming the values.",
           context=True),
     _spec("similarity", ["a: string", "b: string", "ignore=: list[string?]"], DEC, _similarity,
           "Jaccard index of the two texts' 5-character shingles (prose only: no digits, punctuation or "
