@@ -152,15 +152,18 @@ def published_on(lines: Sequence[str]) -> tuple[str | None, int | None, str | No
     return None, None, None
 
 
-def read(lines: Sequence[str], first_section: int, notes) -> dict:
+def read(lines: Sequence[str], first_section: int, notes,
+         original_line: Callable[[int], int] = lambda line: line) -> dict:
     """Read title, agency, year, publication date and region; notes say what was missing or inferred.
 
     The agency comes from the title; failing that, from the preamble or body, then from a crawler's
     `发布机构:` header. The region is read from the agency's name, completed from the division names
-    the report prints when the name lacks them (see gazetteer.locate_in_text).
+    the report prints when the name lacks them (see gazetteer.locate_in_text). `original_line` maps a
+    line of `lines` to the line of the document's text (they differ when long lines were cut).
     """
     header, body = read_header(lines)
     title, title_line = find_title(lines, first_section, header, body)
+    title_line = original_line(title_line) if title_line else title_line
     agency = agency_from_title(title) if title else None
     agency_line, how = title_line, "title"
     if title is None:
@@ -170,6 +173,7 @@ def read(lines: Sequence[str], first_section: int, notes) -> dict:
         if agency is None:
             agency, agency_line = from_header(header)
             how = "header"
+        agency_line = original_line(agency_line) if agency_line else agency_line
         if agency is not None:
             where = {"compiled_by": "正文所述编制机关", "short_name": "正文所述机关全称",
                      "names_report": "正文所述报告名称", "header": "网页的发布机构"}[how]
@@ -188,8 +192,8 @@ def read(lines: Sequence[str], first_section: int, notes) -> dict:
         notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
     published, published_line, date_problem = published_on(lines)
     if date_problem:
-        notes.add("date_unreadable", date_problem, "/meta/published_on", published_line)
+        notes.add("date_unreadable", date_problem, "/meta/published_on", original_line(published_line))
     elif published:
-        notes.provenance["/meta/published_on"] = {"line": published_line, "column": 1,
+        notes.provenance["/meta/published_on"] = {"line": original_line(published_line), "column": 1,
                                                   "raw": lines[published_line - 1].strip()}
     return {"title": title, "agency": agency, "year": year, "published_on": published, "region": region}
