@@ -110,33 +110,3 @@ def _plain(amount: Decimal) -> int | float:
     if amount == amount.to_integral_value():
         return int(amount)
     return float(amount.normalize())
-
-
-def split_fused(digits: str, count: int) -> list[str] | None:
-    """Split a run of digits whose cell separators were lost into `count` numbers, if only one way works.
-
-    A number never starts with 0 unless it is 0, so "8000008" into 7 cells is 8,0,0,0,0,0,8; "1010" into
-    3 cells could be 10,1,0 or 1,0,10 and is refused.
-    """
-    found: list[list[str]] = []
-
-    def walk(start: int, left: int, parts: list[str]) -> None:
-        if len(found) > 1:
-            return
-        if left == 0:
-            if start == len(digits):
-                found.append(list(parts))
-            return
-        remaining = len(digits) - start
-        if remaining < left:
-            return
-        if digits[start] == "0":
-            walk(start + 1, left - 1, parts + ["0"])
-            return
-        for end in range(start + 1, len(digits) - left + 2):
-            walk(end, left - 1, parts + [digits[start:end]])
-
-    if not digits.isdigit() or count <= 0 or len(digits) > 40:
-        return None
-    walk(0, count, [])
-    return found[0] if len(found) == 1 else None

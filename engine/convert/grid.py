@@ -35,6 +35,11 @@ def _column_keys(table: Table) -> dict[str, str]:
     return keys
 
 
+def column_titles(table: Table) -> frozenset[str]:
+    """The cores of every column title the table prints (自然人 … 总计), for telling header rows."""
+    return frozenset(_column_keys(table))
+
+
 class ColumnGrid:
     """The column index of each cell key, as the latest header rows print them."""
 

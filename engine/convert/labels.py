@@ -32,7 +32,8 @@ def split_label(text: str) -> tuple[str, str]:
     match = _ENUM.match(text)
     if match:
         if match["paren"]:
-            enum = f"({match['paren']})"
+            paren = match["paren"]
+            enum = paren if paren.isdigit() else f"({paren})"  # (1) and 1. are the same numbering
         elif match["cn"]:
             enum = match["cn"]
         elif match["arabic"]:
@@ -81,6 +82,8 @@ class LabelIndex:
         self.cores: list[set[str]] = []
         self.enums: list[str] = []
         self.exact: dict[str, list[int]] = {}
+        # Column titles (总计, 其他) name a row only with the row's numbering: （七）总计, 3.其他.
+        self.titles = frozenset(split_label(cell.title)[1] for row in table.rows for cell in row.cells)
         for index, item in enumerate(self.items):
             cores = {split_label(label)[1] for label in (item.label, *item.aliases)}
             self.cores.append(cores)
@@ -91,6 +94,19 @@ class LabelIndex:
     def match(self, text: str, start: int) -> Match | None:
         """Match a printed label to the first fitting item at or after `start`, or None."""
         return self.remember((text, start), lambda: self._match(text, start))
+
+    def claim(self, text: str, found) -> Match | None:
+        """A numbered label printed out of order: the one row, not yet found, with that numbering and label."""
+        return self.remember(("claim", text), lambda: self._claim(text)) if text else None
+
+    def _claim(self, text: str) -> Match | None:
+        enum, core = split_label(text)
+        if not enum:
+            return None
+        fits = [i for i in self.exact.get(core, ()) if self.enums[i] == enum]
+        if len(fits) != 1 or self.enums.count(enum) == 0:
+            return None
+        return Match(fits[0], self.items[fits[0]], True)
 
     def remember(self, key: tuple, compute):
         """Return the remembered answer for `key`, computing it once (reports repeat their labels)."""
@@ -104,18 +120,18 @@ class LabelIndex:
 
     def _match(self, text: str, start: int) -> Match | None:
         enum, core = split_label(text)
-        if not core:
+        if not core or not enum and core in self.titles:
             return None
         for index in self.exact.get(core, ()):
-            if index < start:
-                continue
+            if index < start or enum and self.enums[index] and enum != self.enums[index]:
+                continue  # behind the cursor, or numbered as another row (三、 is not 四、)
             numbered = bool(enum) and enum == self.enums[index]
             # An unnumbered exact label far ahead is more likely a column header (总计, 其他) than a
             # row whose neighbours all went missing.
             if numbered or index < start + self.WINDOW or not self.enums[index]:
                 return Match(index, self.items[index], True)
-        if len(core) < 2 or any(mark in text for mark in _SENTENCE):
-            return None  # prose is never a loosely printed label
+        if len(core) < 2 or any(mark in text for mark in _SENTENCE) or core[-1].isdigit():
+            return None  # prose is never a loosely printed label, nor a label with its digits glued on
         for index in range(start, min(start + self.WINDOW, len(self.items))):
             if enum and self.enums[index] and enum != self.enums[index]:
                 continue

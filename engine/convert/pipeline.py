@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import meta, obsolete, reading, script, tables
+from engine.convert import meta, obsolete, reading, script, segment, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import detect
@@ -22,7 +22,12 @@ _SECTION_OF = {"proactive": 2, "applications": 3, "disputes": 4}
 # Lines that open a table when its section heading is missing (a truncated or oddly headed report).
 _ANCHORS = {
     "proactive": re.compile(r"第二十条第"),
-    "applications": re.compile(r"勾稽关系|申请人情况|本年新收"),
+    # …or, for a fragment (the tail of table 三 on a page of its own), its first numbered row label.
+    "applications": re.compile(
+        r"勾稽关系|申请人情况|本年新收|^[\s|#*]*(?:[（(][一二三四五六七][)）]\s*(?:予以公开|部分公开|不予公开|无法提供|不予处理"
+        r"|其他处理|总计)|[1-8]\s*[.、．]\s*(?:属于国家秘密|其他法律|危及|保护第三方|属于三类|属于四类|属于行政执法|属于行政查询"
+        r"|本机关不掌握|没有现成|补正后|信访举报|重复申请|要求提供公开|无正当理由|要求行政机关确认|申请人无正当理由|申请人逾期)"
+        r"|四\s*[、.]\s*结转下年度)"),
     "disputes": re.compile(r"行政复议.*行政诉讼|^\s*行政复议\s*$"),
 }
 
@@ -87,7 +92,8 @@ def convert_text(text: str, source: dict) -> dict:
         document = convert_text(simplified, source)
         script.restore(document, text, simplified)
         return document
-    lines = text.split("\n")
+    segmented = segment.resegment(text.split("\n"))
+    lines = segmented.lines
     notes = tables.Notes()
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
@@ -97,14 +103,15 @@ def convert_text(text: str, source: dict) -> dict:
                    for line in lines[regions[key][0] - 1:regions[key][1]]]
     template, problem = tables.decide_template(table_lines, (TEMPLATE_2019, TEMPLATE_2021))
     if problem:
-        notes.add("template_undecided", problem)
+        notes.add("template_mixed" if template else "template_undecided", problem)
     document_tables = {"proactive": None, "applications": None}
     if template is not None:
         for key in ("proactive", "applications"):
-            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes)
-    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes)
+            document_tables[key] = _table(getattr(template, key), key, lines, regions, notes, segmented)
+    document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes, segmented)
 
-    found = meta.read(lines, first_section, notes)
+    found = meta.read(lines, first_section, notes, segmented.original_line)
+    sections = _original_lines(sections, segmented)
     for section in sections:
         if "printed" in section:
             notes.add("section_renumbered", f"第{section['line']}行的标题“{section['heading']}”是模板的第"
@@ -204,11 +211,25 @@ def _starts_by_content(lines: Sequence[str], starts: dict[str, int], headings: l
         starts[key] = first + 1
 
 
-def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes) -> dict:
+def _original_lines(sections: list[dict], segmented: segment.Segmented) -> list[dict]:
+    """Sections with their lines in the original text (the cut lines are only the converter's)."""
+    if not segmented.changed:
+        return sections
+    return [{**section, "line": segmented.original_line(section["line"]),
+             "end_line": segmented.original_line(section["end_line"])} for section in sections]
+
+
+def _table(table, key: str, lines: Sequence[str], regions: dict, notes: tables.Notes,
+           segmented: segment.Segmented) -> dict:
     if key in regions:
         first, last = regions[key]
         before = len(notes.notes)
-        read = tables.read_table(table, lines[first - 1:last], first, notes)
+        origin = None
+        if segmented.changed:
+            def origin(cell):
+                line, column = segmented.origin(cell.line, cell.column)
+                return cell._replace(line=line, column=column)
+        read = tables.read_table(table, lines[first - 1:last], first, notes, origin)
         added = notes.notes[before:]
         if not (len(added) == len(table.rows) and all(note["code"] == "row_not_found" for note in added)):
             return read
