@@ -23,7 +23,7 @@ _KEYWORDS = {
     2: ("主动公开",),
     3: ("收到和处理", "依申请公开", "申请情况"),
     4: ("行政复议", "行政诉讼"),
-    5: ("存在的主要问题", "主要问题", "改进情况"),
+    5: ("存在的主要问题", "主要问题", "改进情况", "存在的不足"),
     6: ("其他需要报告", "其他事项"),
 }
 _SENTENCE_END = ("。", "；", ";")
@@ -47,8 +47,8 @@ def _candidate(line: str) -> tuple[int, str, int, int] | None:
     """Return (printed number, title, number by content, strength) if the line reads as a heading.
 
     Strength 3: the title is a template title (or nearly: 主动公开政府信息的情况); 2: it has the
-    section's key words and the numeral agrees; 0: a heading worded otherwise, taken only by its
-    numeral where that fills a gap. The number by content is the template section the title names.
+    section's key words and the numeral agrees; 1: it has one section's key words under another
+    numeral; 0: a heading worded otherwise, taken only by its numeral where that fills a gap. The number by content is the template section the title names.
     """
     if "\t" in line.strip():
         return None
@@ -70,6 +70,9 @@ def _candidate(line: str) -> tuple[int, str, int, int] | None:
         return printed, title, best, 3
     if printed <= 6 and (any(word in flat for word in _KEYWORDS[printed]) or ratios[printed] >= 0.6):
         return printed, title, printed, 2
+    named = [n for n, words in _KEYWORDS.items() if any(word in flat for word in words)]
+    if len(named) == 1 and len(flat) <= 20:
+        return printed, title, named[0], 1  # 三、行政复议、行政诉讼情况 after the report's own 一、二
     if printed > 6 or title.endswith(_SENTENCE_END) or len(flat) > 20:
         return None
     return printed, title, printed, 0
