@@ -525,3 +525,28 @@ def test_evaluation_shape_and_shared_context() -> None:
     assert list(ctx.cache.values())[0][0]["line"] == 1  # the search ran once for this document
     outcome, binding, message, explanation, blanks = e
     assert (outcome, binding, message, explanation, blanks) == ("pass", None, None, None, [])
+
+
+def test_unread_and_inferred_cells_are_never_a_pass_on_either_path():
+    """A null cell the converter could not read is never read as 0, and a value chosen by a sum is no
+    evidence for that sum: both make the rule not evaluable, naming the cells and why."""
+    from engine.rules.examples import base_document
+    from engine.rules.expr.compiler import compile_rule
+
+    rule = compile_rule(assertion="not_inferred_by(row, \"row_total\") and row.total == row.natural_person + "
+                        "row.commercial + row.research + row.social_welfare + row.legal_service + row.other",
+                        for_each={"row": "rows(applications)"}, templates=["2019"], blanks_zero=True)
+    document = base_document()
+    document["applications"]["carried_over"] = dict.fromkeys(document["applications"]["carried_over"])
+    document["notes"].append({"code": "cells_unreadable", "message": "第31行数字连在一起", "pointer":
+                              "/applications/carried_over", "line": 31})
+    document["applications"]["new_received"].update(natural_person=2, total=2)
+    document["provenance"]["/applications/new_received/natural_person"] = {
+        "line": 30, "column": 5, "raw": "2", "inferred_by": "row_total"}
+    for results in (rule.evaluate(document), rule.evaluate_slowly(document)):
+        odd = {e.binding["row"]["pointer"]: e for e in results if e.outcome != "pass"}
+        assert set(odd) == {"/applications/new_received", "/applications/carried_over"}
+        assert all(e.outcome == "not_evaluable" for e in odd.values())
+        assert "第31行数字连在一起" in odd["/applications/carried_over"].message
+        assert odd["/applications/new_received"].blanks == ["/applications/new_received/natural_person"]
+        assert "本行总计" in odd["/applications/new_received"].message

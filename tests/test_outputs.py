@@ -108,7 +108,7 @@ def test_csv_opens_in_excel_with_chinese_and_no_formulas(made):
     assert len(rows) == 8 and all(len(row) == len(header) for row in rows)
     spam = rows[3]
     assert spam[header.index("机关")] == "双鸭山市商务局" and spam[header.index("I01")] == "未通过"
-    assert spam[header.index("得分")] == "73.3" and spam[header.index("等级")] == "中"
+    assert spam[header.index("得分")] == "69.2" and spam[header.index("等级")] == "中"  # fees row unread: C02, A05 not evaluable
     assert rows[-1][0] == "'" + FORMULA_NAME  # shown as text, never run as a formula
     assert rows[-1][header.index("无法读取")]
 
@@ -124,7 +124,7 @@ def test_xlsx_reopens_with_frozen_headers_filters_and_every_finding(made):
     assert reports.freeze_panes == "B2" and reports.auto_filter.ref.startswith("A1:")
     assert reports.max_row == 8
     row = [c.value for c in reports[4]]
-    assert row[header.index("得分")] == 73.3 and row[header.index("A02")] == "未通过"
+    assert row[header.index("得分")] == 69.2 and row[header.index("A02")] == "未通过"
     assert row[header.index("年度")] == 2020
     formula = reports.cell(row=8, column=1)
     assert formula.value == FORMULA_NAME and formula.data_type == "s"
@@ -269,13 +269,13 @@ def test_table_shows_failures_first_with_sources_and_a_scored_summary(made):
     text = out.getvalue()
     assert "\x1b[" not in text
     block = text.split("\n\n")[2]
-    assert block.splitlines()[1].startswith("  得分 73.3（中）")
+    assert block.splitlines()[1].startswith("  得分 69.2（中）")
     assert "第163行：一、本年新收政府信息公开申请数量 · 自然人 = 0" in block  # the line holds only "0"
     assert "“体球网[,，、 ]*球探体育(?:比分)…”" in block  # a long regex, shortened
     assert "体球网,球探体育比分" in block.split("第15行：")[1]  # the long line cut around what the message quotes
     c03 = text.split("\n\n")[3]
     assert "C03 警告 统计表没有空白单元格（23 处）" in c03 and "… 另有 18 处（-v 显示全部）" in c03
-    assert text.rstrip().endswith("7 份报告：4 份有错误级问题，共 46 项未通过，1 份无法读取；平均得分 85.7（优 2 · 良 2 · 中 2 · 差 0）。")
+    assert text.rstrip().endswith("7 份报告：4 份有错误级问题，共 46 项未通过，1 份无法读取；平均得分 84.3（优 2 · 良 2 · 中 2 · 差 0）。")
     coloured = io.StringIO()
     writer = TableWriter(coloured, made["packs"], Options(color=True, verbose=True))
     writer.start(checker_header(made["checker"]))

@@ -257,3 +257,14 @@ def test_batch_summary_counts_grades_and_failures():
     assert summary.failed_at("error") and summary.failed_at("warning")
     assert summary.histogram[9] == 1 and summary.histogram[4] == 1
     assert sorted(summary.by_province) == ["山东省", "（未知）"] and sorted(summary.by_year) == ["2020", "2021"]
+
+
+def test_a_report_whose_tables_could_not_be_read_never_grades_above_zhong():
+    results = [result("S01", "pass"), result("A01", "not_evaluable")]
+    unread = [{"code": "cells_unreadable", "message": "第9行数字连在一起", "pointer": "/applications/new_received",
+               "line": 9}]
+    score = score_report(results, Profile(), unread)
+    assert score["grade_by_score"] == "优" and score["grade"] == "中"
+    assert score["capped_by"][0]["code"] == "tables_unread" and "第9行数字连在一起" in score["capped_by"][0]["message"]
+    assert score_report(results, Profile(), [{"code": "label_differs", "message": "", "pointer": None,
+                                              "line": 3}])["grade"] == "优"

@@ -180,3 +180,99 @@ def _ambiguous(region: dict, key: str, found: tuple[_Division, ...]) -> tuple[di
     word = _LEVEL_WORD[levels.pop()] if len(levels) == 1 else "行政区划"
     places = "、".join("".join(n for n in d.region if n) for d in sorted(found, key=lambda d: d.code))
     return region, f"“{key}”可指 {len(found)} 个{word}（{places}），无法唯一确定，不确定的层级留空。"
+
+
+_TOWN = re.compile(r"(?:镇|乡|街道|苏木|办事处)")
+
+
+def is_town(agency: str | None) -> bool:
+    """Whether an agency is a township-level body (镇、乡、街道、苏木), below the county level."""
+    return bool(agency) and _TOWN.search(agency) is not None
+
+
+def mentioned(text: str) -> list[dict]:
+    """The regions that full division names printed in `text` stand for (one per name found).
+
+    Only full names of three characters or more count (福建省, 平潭县, 鼓楼区), never short forms or
+    two-character names such as 城区 and 矿区, which are ordinary words.
+    """
+    firsts = _full_names()
+    found = []
+    pos = 0
+    text = _SPACE.sub("", text)
+    while pos < len(text):
+        lengths = firsts.get(text[pos])
+        hit = next((length for length in lengths if text[pos:pos + length] in _index().names
+                    and any(d.name == text[pos:pos + length] for d in _index().names[text[pos:pos + length]])),
+                   None) if lengths else None
+        if hit is None:
+            pos += 1
+            continue
+        region, _note = locate(text[pos:pos + 40])
+        if any(region.values()):
+            found.append(region)
+        pos += hit
+    return found
+
+
+@cache
+def _full_names() -> dict[str, tuple[int, ...]]:
+    """First character → lengths (longest first) of the full division names of three characters or more."""
+    lengths: dict[str, set[int]] = {}
+    for key, divisions in _index().names.items():
+        if len(key) >= 3 and any(d.name == key for d in divisions):
+            lengths.setdefault(key[0], set()).add(len(key))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+
+
+def locate_in_text(agency: str | None, text: str) -> tuple[dict, str | None]:
+    """Where an agency sits, its own name first, then the division names its report prints.
+
+    The text fills in only what the name leaves open and only where every name printed agrees:
+    the province of a body whose name starts with no division (平潭综合实验区…局), and the county
+    of a township body (XX镇人民政府). Names that disagree leave that level null.
+    """
+    region, note = locate(agency)
+    town = is_town(agency)
+    # A body whose name places it keeps that place (a city's 商务局 has no county, a province's 厅 no
+    # city); only a township's county, or the province of a body whose name places nothing, is read on.
+    if region["province"] is not None and not (town and region["county"] is None):
+        return region, note
+    levels = ("province", "prefecture", "county") if town else ("province",)
+    found = mentioned(text)
+    if region["province"] is None and note and "可指" in note:
+        return _settle_ambiguous(agency or "", found, region, note)
+    mentions = [m for m in found
+                if all(region[level] is None or m[level] in (None, region[level]) for level in region)]
+    if not mentions:
+        return region, note
+    filled = dict(region)
+    for level in levels:
+        if filled[level] is not None:
+            continue
+        values = {m[level] for m in mentions if m[level] is not None}
+        if len(values) != 1:
+            break
+        filled[level] = values.pop()
+        mentions = [m for m in mentions if m[level] in (None, filled[level])]
+    if filled == region:
+        return region, note
+    named = "、".join(n for n in (filled["province"], filled["prefecture"], filled["county"]) if n)
+    return filled, f"机关名称未含完整的行政区划，按报告正文所载的行政区划名称定为{named}。"
+
+
+def _settle_ambiguous(agency: str, mentions: list[dict], region: dict, note: str) -> tuple[dict, str | None]:
+    """A name that fits several divisions (朝阳区…): the one the text's own division names lead to, if one."""
+    readings = {}
+    for mention in mentions:
+        for parent in (mention["prefecture"], mention["province"]):
+            if parent and not agency.startswith(parent):
+                place, problem = locate(parent + agency)
+                if problem is None and place["county"]:
+                    readings[tuple(place.values())] = place
+                break
+    if len(readings) != 1:
+        return region, note
+    place = next(iter(readings.values()))
+    named = "、".join(n for n in place.values() if n)
+    return place, f"机关名称未含完整的行政区划，按报告正文所载的行政区划名称定为{named}。"

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.convert import gazetteer, meta, reading, segment, tables
+from engine.convert import meta, obsolete, reading, script, segment, tables
 from engine.errors import InputError
 from engine.convert.formats import Extracted
 from engine.convert.formats.detect import check_size, check_text, detect
 from engine.inputs import read_input
 from engine.convert.sections import find_sections
 from engine.document import MODEL
-from engine.templates import APPLICATIONS_COMMON, DISPUTES, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
+from engine.templates import APPLICATIONS_COMMON, DISPUTES, NUMERALS, SECTION_TITLES, TEMPLATE_2019, TEMPLATE_2021
 
 _TABLE_NAMES = {"proactive": "主动公开情况表（第二部分）", "applications": "依申请公开情况表（第三部分）",
                 "disputes": "行政复议、行政诉讼情况表（第四部分）"}
@@ -92,6 +92,11 @@ def _convert_extracted(extracted: Extracted, data: bytes, name: str) -> dict:
 
 def convert_text(text: str, source: dict) -> dict:
     """Convert a report's decoded text; `source` is the document's meta.source."""
+    simplified = script.shadow(text)
+    if simplified is not None:  # traditional script: read the simplified shadow, point back at the original
+        document = convert_text(simplified, source)
+        script.restore(document, text, simplified)
+        return document
     segmented = segment.resegment(text.split("\n"))
     lines = segmented.lines
     # A line where bytes were undecodable (U+FFFD, from any format) may have lost a digit or a cell
@@ -99,7 +104,6 @@ def convert_text(text: str, source: dict) -> dict:
     notes = tables.Notes(damaged=_damaged(segmented) if reading.REPLACEMENT in text else {})
     sections = find_sections(lines)
     first_section = sections[0]["line"] if sections else 0
-    title, title_line = meta.find_title(lines, first_section)
     regions = _regions(lines, sections)
 
     table_lines = [line for key in ("proactive", "applications") if key in regions
@@ -115,46 +119,48 @@ def convert_text(text: str, source: dict) -> dict:
         document_tables["applications"] = _common_rows(lines, regions, notes, segmented)
     document_tables["disputes"] = _table(DISPUTES, "disputes", lines, regions, notes, segmented)
 
-    agency = meta.agency_from_title(title) if title else None
-    if title is None:
-        notes.add("title_not_found", "未找到报告标题（含“政府信息公开工作年度报告”的行）")
-    elif agency is None:
-        notes.add("agency_not_found", "标题中没有发布机关名称", "/meta/agency", segmented.original_line(title_line))
-    region, region_note = gazetteer.locate(agency)
-    if region_note:
-        notes.add("region_uncertain", region_note, "/meta/region")
-    year = meta.year_from(title, lines)
-    if year is None:
-        notes.add("year_not_found", "标题和正文中都没有报告年度", "/meta/year")
-    published, published_line, date_problem = meta.published_on(lines)
-    if published and reading.REPLACEMENT in lines[published_line - 1]:
-        published, date_problem = None, f"第{segmented.original_line(published_line)}行的日期所在行有无法解码的字节，不读取"
-    if date_problem:
-        notes.add("date_unreadable", date_problem, "/meta/published_on", segmented.original_line(published_line))
-    elif published:
-        notes.provenance["/meta/published_on"] = {"line": segmented.original_line(published_line), "column": 1,
-                                                  "raw": lines[published_line - 1].strip()}
+    found = meta.read(lines, first_section, notes, segmented.original_line)
+    sections = _original_lines(sections, segmented)
+    for section in sections:
+        if "printed" in section:
+            notes.add("section_renumbered", f"第{section['line']}行的标题“{section['heading']}”是模板的第"
+                      f"{'一二三四五六'[section['number'] - 1]}部分，但编号印为“{NUMERALS[section['printed'] - 1]}”",
+                      None, section["line"])
     for number, expected in SECTION_TITLES.items():
         if not any(section["number"] == number for section in sections):
             notes.add("section_not_found", f"未找到第{'一二三四五六'[number - 1]}部分“{expected}”")
 
-    return {
+    document = {
         "model": MODEL,
         "template": template.name if template else None,
-        "meta": {
-            "title": title,
-            "agency": agency,
-            "year": year,
-            "published_on": published,
-            "region": region,
-            "source": source,
-        },
-        "sections": _original_lines(sections, segmented),
+        "meta": {**found, "source": source},
+        "sections": sections,
         **document_tables,
         "notes": notes.notes,
         "provenance": notes.provenance,
         "text": text,
     }
+    if obsolete.is_obsolete(lines):
+        _as_obsolete(document)
+    return document
+
+
+# The notes a current report gets for tables and sections it lacks; an old-format report lacks them all.
+_CURRENT_FORMAT_NOTES = {"template_undecided", "table_not_found", "table_empty", "row_not_found",
+                         "cells_unreadable", "cell_unreadable", "cells_count_mismatch", "cells_ambiguous",
+                         "values_unlabelled", "label_differs", "section_not_found", "unit_converted",
+                         "rows_common_only", "row_label_inferred", "block_other_template"}
+
+
+def _as_obsolete(document: dict) -> None:
+    """A pre-2019 report: no value put into the current template's tables, one note saying why."""
+    document["template"] = None
+    document["proactive"] = document["applications"] = None
+    document["disputes"] = tables.empty_table(DISPUTES)
+    document["notes"] = [note for note in document["notes"] if note["code"] not in _CURRENT_FORMAT_NOTES]
+    document["notes"].append({"code": "template_obsolete", "message": obsolete.NOTE, "pointer": None, "line": None})
+    document["provenance"] = {pointer: entry for pointer, entry in document["provenance"].items()
+                              if not pointer.startswith(("/proactive", "/applications", "/disputes"))}
 
 
 def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int, int]]:
@@ -174,6 +180,7 @@ def _regions(lines: Sequence[str], sections: list[dict]) -> dict[str, tuple[int,
                     break
         if key in starts:
             after = starts[key]
+    _starts_by_content(lines, starts, headings)
     regions = {}
     for key, start in starts.items():
         stops = [line for line in headings if line >= start]
@@ -196,6 +203,37 @@ def _damaged(segmented: segment.Segmented) -> dict[int, tuple[tuple[int, int], .
         end = following[1] - 1 if following is not None and following[0] == original else sys.maxsize
         spans.setdefault(original, []).append((start, end))
     return {line: tuple(parts) for line, parts in spans.items()}
+
+
+# Words only a table prints (its row and column titles): where the table is, whatever the headings say.
+_TABLE_WORDS = {
+    "proactive": re.compile(r"第二十条第"),
+    "applications": re.compile(r"本年新收"),
+    "disputes": re.compile(r"结果维持|尚未审结|未经复议直接起诉|复议后起诉"),
+}
+
+
+def _starts_by_content(lines: Sequence[str], starts: dict[str, int], headings: list[int]) -> None:
+    """Move a table's start to where its own words are printed when its section's body lacks them.
+
+    A report may head a narrative part with a template title and print the tables elsewhere (an
+    appendix, or parts numbered from 一 again): a table is found by its content, not its heading.
+    """
+    following = sorted(starts.values())
+    for key, start in list(starts.items()):
+        later = [line for line in following + headings if line > start]
+        stop = min(later) - 1 if later else len(lines)
+        if any(_TABLE_WORDS[key].search(line) for line in lines[start - 1:stop]):
+            continue
+        found = next((index for index, line in enumerate(lines) if _TABLE_WORDS[key].search(line)), None)
+        if found is None:
+            continue
+        # Take the header lines just above the words too (行政复议 / 行政诉讼 over 结果维持 …).
+        first = found
+        while first > 0 and found - first < 3 and lines[first - 1].strip() and \
+                _ANCHORS[key].search(lines[first - 1]):
+            first -= 1
+        starts[key] = first + 1
 
 
 def _original_lines(sections: list[dict], segmented: segment.Segmented) -> list[dict]:
@@ -238,6 +276,8 @@ def _common_rows(lines: Sequence[str], regions: dict, notes: tables.Notes, segme
 
 
 def _looks_like_report(document: dict) -> bool:
-    if document["sections"] or document["meta"]["title"]:
+    if document["sections"] or document["meta"]["title"] or document["template"] is not None:
+        return True
+    if any(note["code"] == "template_obsolete" for note in document["notes"]):
         return True
     return any(pointer.startswith(("/proactive", "/applications", "/disputes")) for pointer in document["provenance"])

@@ -164,16 +164,7 @@ def meta_defs() -> Schema:
             "sha256": {"type": "string", "title": "SHA-256", "minLength": 64, "maxLength": 64,
                        "pattern": "^[0-9a-f]{64}", "description": "SHA-256 of the input bytes, lowercase hex."},
         }, title="来源", description="The input file."),
-        "section": strict_object({
-            "number": {"type": "integer", "minimum": 1, "maximum": 6, "title": "序号",
-                       "description": "1–6 from the numeral 一…六."},
-            "heading": {"type": "string", "title": "标题行", "description": "The heading line as printed."},
-            "title": {"type": "string", "title": "标题", "description": "The title without its numeral."},
-            "canonical": {"type": "boolean", "title": "是否为模板标题",
-                          "description": "True when the title equals the template's title."},
-            "line": {"type": "integer", "minimum": 1, "title": "起始行"},
-            "end_line": {"type": "integer", "minimum": 1, "title": "结束行"},
-        }, title="章节", description="A top-level section 一…六 as found."),
+        "section": _section(),
         "note": strict_object({
             "code": {"type": "string", "title": "代码"},
             "message": {"type": "string", "title": "说明"},
@@ -184,6 +175,25 @@ def meta_defs() -> Schema:
         "provenance_entry": provenance_entry(),
         "source_location": source_location(),
     }
+
+
+def _section() -> Schema:
+    """A section as found; `printed` only when its numeral differs from the section it is by title."""
+    section = strict_object({
+        "number": {"type": "integer", "minimum": 1, "maximum": 6, "title": "序号",
+                   "description": "1–6: the template section, by its title (else by the numeral 一…六)."},
+        "heading": {"type": "string", "title": "标题行", "description": "The heading line as printed."},
+        "title": {"type": "string", "title": "标题", "description": "The title without its numeral."},
+        "canonical": {"type": "boolean", "title": "是否为模板标题",
+                      "description": "True when the title equals the template's title."},
+        "line": {"type": "integer", "minimum": 1, "title": "起始行"},
+        "end_line": {"type": "integer", "minimum": 1, "title": "结束行"},
+    }, title="章节", description="A top-level section 一…六 as found.")
+    section["properties"]["printed"] = {
+        "type": "integer", "minimum": 1, "maximum": 10, "title": "印出的序号",
+        "description": "The numeral printed, when it differs from `number`: a report that numbers its parts its "
+                       "own way (一、主动公开政府信息情况 after its own 一、总体情况) is read by its titles."}
+    return section
 
 
 def provenance_entry() -> Schema:

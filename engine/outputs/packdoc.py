@@ -15,7 +15,7 @@ import yaml
 from engine.outputs.base import SEVERITY_NAMES
 from engine.rules.packs import Pack, Rule
 
-KINDS = {"pass": "应通过", "fail": "应不通过", "not_applicable": "不适用"}
+KINDS = {"pass": "应通过", "fail": "应不通过", "not_applicable": "不适用", "not_evaluable": "无法评估"}
 LEVELS = {"nationwide": "全国", "province": "省级", "prefecture": "地市级"}
 
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from engine.rules.expr.compare import MISSING, Found, Lookup
-from engine.rules.inferred import rests_on_own_sum
 from engine.rules.packs import Override, Pack, Rule
 from engine.rules.scope import PackFit, pack_fit, template_miss
 
@@ -198,7 +197,7 @@ class Checker:
             return [_result(base, "error", f"规则运行出错：{type(exc).__name__}: {detail}")]
         if not evaluations:
             return [_result(base, "not_applicable", "没有需要检查的对象")]
-        return [_not_evidence(_from_evaluation(base, evaluation), document) for evaluation in evaluations]
+        return [_from_evaluation(base, evaluation) for evaluation in evaluations]
 
 
 def _context(document: dict[str, Any]) -> Any:
@@ -246,12 +245,6 @@ def _from_evaluation(base: Result, evaluation: Any) -> Result:
     result["binding"] = jsonable(getattr(evaluation, "binding", None)) or None
     result["blanks"] = [str(b) for b in getattr(evaluation, "blanks", None) or ()]
     return result
-
-
-def _not_evidence(result: Result, document: dict[str, Any]) -> Result:
-    """A pass that rests on cells the converter chose by this very sum is not_evaluable (issue 9)."""
-    why = rests_on_own_sum(result, document)
-    return result if why is None else {**result, "outcome": "not_evaluable", "message": why}
 
 
 def _explanation(value: Any) -> dict[str, Any] | None:

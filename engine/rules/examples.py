@@ -10,7 +10,8 @@ name left out means the batch had no such report.
 
 A pass example passes when the rule gives at least one result and every result is `pass`; a fail
 example passes when at least one result is `fail`; an optional not_applicable example passes when
-every result is `not_applicable`. A rule without a pass example, or without a fail example, fails
+every result is `not_applicable`; an optional not_evaluable example passes when at least one result is
+`not_evaluable` (a value the converter could not read is never a pass). A rule without a pass example, or without a fail example, fails
 `packs test` (it is not a load error: a pack still loads and checks reports).
 """
 
@@ -157,6 +158,10 @@ def _verdict(rule: Rule, example: Example, document: dict[str, Any],
         if bad is None:
             return True, f"{len(outcomes)} × not_applicable"
         return False, f"expected not_applicable, got {bad.outcome}{_detail(bad)}"
+    if example.kind == "not_evaluable":  # like a fail example: the unread binding must say so
+        if "not_evaluable" in outcomes:
+            return True, f"{outcomes.count('not_evaluable')} × not_evaluable"
+        return False, f"expected at least one not_evaluable, got {', '.join(sorted(set(outcomes)))}{_detail(evaluations[0])}"
     if "fail" in outcomes:
         return True, f"{outcomes.count('fail')} × fail"
     return False, f"expected at least one fail, got {', '.join(sorted(set(outcomes)))}{_detail(evaluations[0])}"

@@ -18,7 +18,7 @@ from engine.rules.packschema import PackError, PackErrors, close_match, schema_e
 from engine.rules.yamlsource import Source, YamlError
 
 LEVELS = ("nationwide", "province", "prefecture")
-EXAMPLE_KINDS = ("pass", "fail", "not_applicable")
+EXAMPLE_KINDS = ("pass", "fail", "not_applicable", "not_evaluable")
 
 
 @dataclass(frozen=True)

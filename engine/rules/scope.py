@@ -67,6 +67,9 @@ def template_miss(templates: Sequence[str], document: dict[str, Any]) -> str | N
     if template in templates:
         return None
     wanted = "、".join(templates)
+    notes = document.get("notes") if isinstance(document, dict) else None
+    if template is None and any(isinstance(n, dict) and n.get("code") == "template_obsolete" for n in notes or ()):
+        return f"报告采用2019年以前的旧格式（一、概述……七、其他需要报告的事项），不是现行格式；本规则适用于{wanted}模板"
     if template is None:
         return f"未能识别报告所用模板；本规则适用于{wanted}模板"
     return f"报告采用{template}模板；本规则适用于{wanted}模板"

@@ -246,7 +246,8 @@ def report_entry(document: dict[str, Any] | None, results: Sequence[Result] = ()
         "template": document.get("template") if document else None,
         "error": error,
         "packs": [{"name": p.name, "version": p.version, "applied": fit.applies(p)} for p in packs],
-        "score": score_report(entries, profile_for(fit)) if document and not error else None,
+        "score": score_report(entries, profile_for(fit), document.get("notes") or ())
+        if document and not error else None,
         "summary": summarize(entries),
         "results": entries,
         "notes": [_note(note) for note in notes],

@@ -6,7 +6,8 @@ denominator; a unit's weight is its severity's weight times its category's weigh
 units that are not applicable or not evaluable are counted and shown, never scored. A cross-report
 rule (I02, I03) is scored only when it fails: alone it has nothing to compare with, in a batch it
 may pass, and a report's score must not depend on which other reports were checked with it. A failed
-`blocking` rule caps the grade. All arithmetic is exact (Decimal), so scores are byte-stable.
+`blocking` rule caps the grade, and so do tables or rows the converter could not read. All arithmetic
+is exact (Decimal), so scores are byte-stable.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ UNIT_ORDER = ("fail", "error", "not_evaluable", "pass", "not_applicable")
 DEFAULT_SEVERITY = {"error": Decimal(3), "warning": Decimal(1), "info": Decimal(0)}
 DEFAULT_GRADES = {"优": Decimal(90), "良": Decimal(75), "中": Decimal(60)}
 DEFAULT_BLOCKING_GRADE = "差"
+UNREAD_GRADE = "中"  # the best grade of a report whose tables could not all be read
 _TENTH = Decimal("0.1")
 
 
@@ -150,8 +152,25 @@ def _public(tally: dict[str, Any]) -> dict[str, Any]:
             "earned": number(tally["earned"]), "possible": number(tally["possible"]), "rules": tally["rules"]}
 
 
-def score_report(results: Sequence[dict[str, Any]], profile: Profile) -> dict[str, Any]:
-    """The report's score object (schemas/scorecard.schema.json `#/$defs/score`)."""
+def unread_cap(notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Why the grade is capped: the conversion notes saying a table or row could not be read."""
+    from engine.document import UNREAD_CODES
+
+    unread = [n for n in notes if isinstance(n, dict) and n.get("code") in UNREAD_CODES]
+    if not unread:
+        return []
+    shown = "；".join(str(n.get("message") or n.get("code")) for n in unread[:3])
+    more = f"等{len(unread)}处" if len(unread) > 3 else ""
+    return [{"code": "tables_unread", "grade": UNREAD_GRADE,
+             "message": f"统计表有未能读取的表或行（{shown}{more}），相关规则无法评估，等级至多为{UNREAD_GRADE}"}]
+
+
+def score_report(results: Sequence[dict[str, Any]], profile: Profile,
+                 notes: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The report's score object (schemas/scorecard.schema.json `#/$defs/score`).
+
+    `notes` are the document's conversion notes: tables or rows it could not read cap the grade.
+    """
     units = rule_units(results)
     overall = _tally(units, profile)
     by_score = profile.grade(overall["score"])
@@ -159,11 +178,16 @@ def score_report(results: Sequence[dict[str, Any]], profile: Profile) -> dict[st
     grade = by_score
     if blocked and grade is not None and GRADES.index(grade) < GRADES.index(profile.blocking_grade):
         grade = profile.blocking_grade
+    # A report whose tables could not be read was not checked in full: never 优 or 良.
+    capped = unread_cap(notes)
+    if capped and grade is not None and GRADES.index(grade) < GRADES.index(UNREAD_GRADE):
+        grade = UNREAD_GRADE
     return {
         **_public(overall),
         "grade": grade,
         "grade_by_score": by_score,
         "blocked_by": [{"pack": u.pack, "code": u.code, "title": u.title} for u in blocked],
+        "capped_by": capped,
         "categories": {name: _public(_tally([u for u in units if u.category == name], profile))
                        for name in CATEGORIES},
         "weights": profile.as_dict(),

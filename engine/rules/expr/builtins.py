@@ -284,6 +284,27 @@ def _notes(ctx: EvalContext, code: str) -> list[Any]:
     return [n for n in ctx.document.get("notes") or () if isinstance(n, dict) and n.get("code") == code]
 
 
+def _unread(ctx: EvalContext, value: Any, pointer: str) -> list[Any]:
+    return ctx.unread_at(pointer) if pointer and ctx.unread else []
+
+
+def _was_read(ctx: EvalContext, value: Any, pointer: str) -> bool:
+    """True when no null cell of x is one the converter could not read; else the rule is not evaluable."""
+    unread = [p for p in _blank_cells(value, pointer) if ctx.unread_at(p)] if pointer and ctx.unread else []
+    if unread:
+        raise runtime.Unread(unread)
+    return True
+
+
+def _not_inferred_by(ctx: EvalContext, value: Any, pointer: str, kind: str, column: str | None = None) -> bool:
+    """True when the converter chose no value of x (in `column`, if given) by the sum `kind`; else not evaluable."""
+    chosen = [p for p, how in ctx.inferred.items() if how == kind and (p == pointer or p.startswith(pointer + "/"))
+              and (column is None or p.rsplit("/", 1)[-1] == column)]
+    if chosen:
+        raise runtime.Unread(chosen)
+    return True
+
+
 def _similarity(ctx: EvalContext, a: str, b: str, ignore: Sequence[str | None] = ()) -> Decimal:
     from engine.similarity import jaccard, shingles
 
@@ -360,6 +381,19 @@ BUILTINS: tuple[FunctionSpec, ...] = (
           context=True, prepare=_prepare_find, cache=True),
     _spec("notes", ["code: string"], _notes_type, _notes, "The conversion notes with this code.", context=True,
           cache=True),
+    _spec("unread", [Param("x", parse_type("any?"), ref=True)], _notes_type, _unread,
+          "The conversion notes saying a value of x could not be read (row_not_found, cells_unreadable, …).",
+          context=True),
+    _spec("was_read", [Param("x", parse_type("any?"), ref=True)], BOOL, _was_read,
+          "True when every null cell of x is blank as printed; a cell the converter could not read makes the "
+          "rule not evaluable, naming the cell and why.", context=True),
+    _spec("not_inferred_by", [Param("x", parse_type("any?"), ref=True), Param("kind", STR, literal=True),
+                              Param("column", STR, optional=True)], BOOL,
+          _not_inferred_by,
+          "True when the converter chose no value of x (in column `column`, if given) by the sum `kind` "
+          "(provenance inferred_by: row_total, table_identity); otherwise the rule checking that sum is not "
+          "evaluable, naming the values.",
+          context=True),
     _spec("similarity", ["a: string", "b: string", "ignore=: list[string?]"], DEC, _similarity,
           "Jaccard index of the two texts' 5-character shingles (prose only: no digits, punctuation or "
           "template wording), the names in `ignore` cut out first; 4 decimals (engine/similarity.py).",

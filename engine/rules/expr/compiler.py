@@ -268,6 +268,8 @@ class CompiledRule:
             return [found]
         plan = found
         ctx = context if context is not None else EvalContext(document)
+        if plan.zero and ctx.unread:  # the fast path would read unread cells as 0: trace every value
+            return plan.slow(document, ctx)
         try:
             raw = plan.fn(document, ctx)
         except Exception:  # noqa: BLE001 - outside any binding: the interpreter says what happened

@@ -56,7 +56,8 @@ class Tracer:
         if value.__class__ is float:
             value = runtime.to_decimal(value)
         if value is None and not nullok:
-            if self.zero and t.numeric:
+            # A cell the converter could not read is never read as 0: the rule cannot be evaluated.
+            if self.zero and t.numeric and not (pointer and self.ctx.unread and self.ctx.unread_at(pointer)):
                 self.zeroed.append(pointer or text)
                 return 0
             self.blanks.append(pointer or text)
@@ -192,6 +193,9 @@ class Tracer:
             if spec.cache and spec.context and all(arg.is_const for arg in node.args) and not any(node.refs):
                 return runtime.memo(self.ctx, memo_key(node), spec.impl, *head[1:], *values)
             return spec.impl(*head, *values)
+        except runtime.Unread as exc:  # values the converter could not read: name them, like blanks
+            self.blanks.extend(exc.pointers)
+            return BLANK
         except RuleRuntimeError:
             raise
         except Exception as exc:  # noqa: BLE001 - a function that breaks is this rule's error

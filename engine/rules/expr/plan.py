@@ -91,12 +91,12 @@ class Plan:
                 if self.when is not None and self.when_inside:
                     applies = tracer.judge(self.when, env)
                     if applies is BLANK:
-                        return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
+                        return _not_evaluable(ctx, binding, tracer.blanks)
                     if applies is False:
                         return Evaluation("not_applicable", binding, None, None, [])
                 raw = tracer.judge(self.assertion, env)
                 if raw is BLANK:
-                    return Evaluation("not_evaluable", binding, None, None, _unique(tracer.blanks))
+                    return _not_evaluable(ctx, binding, tracer.blanks)
                 if raw is True:
                     return Evaluation("pass", binding, None, None, [])
                 if raw is not False:
@@ -147,7 +147,7 @@ class Plan:
             if self.when is not None and not self.when_inside:
                 applies = tracer.judge(self.when, {})
                 if applies is BLANK:
-                    return [Evaluation("not_evaluable", None, None, None, _unique(tracer.blanks))]
+                    return [_not_evaluable(ctx, None, tracer.blanks)]
                 if applies is False:
                     return [Evaluation("not_applicable", None, None, None, [])]
             results: list[Evaluation] = []
@@ -156,7 +156,7 @@ class Plan:
         except RuleRuntimeError as exc:
             return [Evaluation("error", None, str(exc), None, [])]
         except _Blanks as exc:
-            return [Evaluation("not_evaluable", None, None, None, _unique(exc.args[0]))]
+            return [_not_evaluable(ctx, None, exc.args[0])]
         except Exception as exc:  # noqa: BLE001
             return [Evaluation("error", None, f"{type(exc).__name__}: {exc}", None, [])]
 
@@ -183,3 +183,9 @@ class _Blanks(Exception):
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _not_evaluable(ctx: EvalContext, binding: Any, blanks: list[str]) -> Evaluation:
+    """A not_evaluable result naming its cells, and why when the converter could not read them."""
+    blanks = _unique(blanks)
+    return Evaluation("not_evaluable", binding, ctx.why(blanks), None, blanks)

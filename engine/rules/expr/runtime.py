@@ -21,6 +21,8 @@ from typing import Any
 
 _MAX_DIGITS = 28  # the default decimal context's precision
 _PRINTED = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# How the converter may choose a value by a sum (provenance `inferred_by`), as messages name it.
+_INFERRED = {"row_total": "本行总计", "table_identity": "表三勾稽关系"}
 
 
 class RuleRuntimeError(Exception):
@@ -29,6 +31,14 @@ class RuleRuntimeError(Exception):
 
 class Blank(Exception):
     """Raised by compiled code where a rule reads a blank (null) value; the slow path names it."""
+
+
+class Unread(Blank):
+    """Raised where a rule needs values the converter could not read, or chose by the very sum checked."""
+
+    def __init__(self, pointers: list[str]):
+        super().__init__(pointers)
+        self.pointers = pointers
 
 
 class TableRow:
@@ -143,7 +153,7 @@ class EvalContext:
     and `position` maps an offset of it back to the line and column of the text as printed."""
 
     __slots__ = ("document", "cache", "bound", "views", "_lines", "_starts", "_normal", "_normal_lines",
-                 "_normal_starts", "_maps")
+                 "_normal_starts", "_maps", "_unread", "_inferred")
 
     def __init__(self, document: dict[str, Any], bound: dict[str, Any] | None = None):
         self.document = document
@@ -157,6 +167,50 @@ class EvalContext:
         self._normal_lines: list[str] = []
         self._normal_starts: list[int] = []
         self._maps: dict[int, list[int]] = {}
+        self._unread: list[tuple[str, dict[str, Any]]] | None = None
+        self._inferred: dict[str, str] | None = None
+
+    @property
+    def unread(self) -> list[tuple[str, dict[str, Any]]]:
+        """(pointer, note) of every conversion note saying a value there could not be read."""
+        if self._unread is None:
+            from engine.document import UNREAD_CODES
+
+            notes = self.document.get("notes") if isinstance(self.document, dict) else None
+            self._unread = [(n["pointer"], n) for n in notes or () if isinstance(n, dict)
+                            and n.get("code") in UNREAD_CODES and isinstance(n.get("pointer"), str)]
+        return self._unread
+
+    @property
+    def inferred(self) -> dict[str, str]:
+        """Pointer → how the converter chose a value by a sum (provenance `inferred_by`), e.g. row_total."""
+        if self._inferred is None:
+            provenance = self.document.get("provenance") if isinstance(self.document, dict) else None
+            self._inferred = {pointer: entry["inferred_by"] for pointer, entry in (provenance or {}).items()
+                              if isinstance(entry, dict) and isinstance(entry.get("inferred_by"), str)}
+        return self._inferred
+
+    def unread_at(self, pointer: str) -> list[dict[str, Any]]:
+        """The unread notes about `pointer`: on it, on an object holding it, or on something inside it."""
+        return [note for at, note in self.unread
+                if pointer == at or pointer.startswith(at + "/") or at.startswith(pointer + "/")]
+
+    def why(self, pointers: list[str]) -> str | None:
+        """Why these cells could not be used, from the conversion notes and provenance; None if just blank."""
+        unread: list[str] = []
+        inferred: list[str] = []
+        for pointer in pointers:
+            for note in self.unread_at(pointer) if self.unread else ():
+                unread.append(str(note.get("message") or note.get("code")))
+            how = self.inferred.get(pointer)
+            if how is not None:
+                inferred.append(f"{pointer} 是转换时按{_INFERRED.get(how, how)}拆分得出的，不能作为检验同一关系的证据")
+        parts = []
+        if unread:
+            parts.append("所需数据未能从报告中读取：" + "；".join(dict.fromkeys(unread)))
+        if inferred:
+            parts.append("；".join(dict.fromkeys(inferred)))
+        return "无法评估。" + "。".join(parts) if parts else None
 
     @property
     def text(self) -> str:
