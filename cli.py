@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
+SUMMARISED = ("json", "jsonl")  # formats whose entries count passing results instead of listing them
 
 
 def say_error(message: object) -> None:
@@ -161,6 +162,9 @@ def check(
         "--cache-dir", help="Cache of converted reports and results (default: .nianbao-cache in the "
                             "current directory).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    include_passes: Annotated[bool, typer.Option(
+        "--include-passes", help="json, jsonl: list every passing result in full (by default they are "
+                                 "counted in each report's `passes`).")] = False,
 ) -> None:
     """Convert, validate and check reports against every applicable rule pack.
 
@@ -201,7 +205,8 @@ def check(
         raise typer.Exit(BAD_INPUT)
     spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
     cache = None if no_cache else cache_dir or Path(CACHE_DIR)
-    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress:
+    passes = include_passes or output_format not in SUMMARISED  # the other formats show every result
+    with Batch(paths, spec, checker, jobs or default_jobs(), cache, passes) as batch, ProgressDisplay() as progress:
         if batch.warning:
             progress.message(f"nianbao: {batch.warning}")
 

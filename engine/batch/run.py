@@ -82,8 +82,8 @@ def _json(entry: dict[str, Any]) -> bytes:
 class _Worker:
     """What a pool process (or this one, with --jobs 1) does: convert, index, check."""
 
-    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool):
-        self.checker, self.store_path, self.one_pass = checker, store_path, one_pass
+    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool, passes: bool = True):
+        self.checker, self.store_path, self.one_pass, self.passes = checker, store_path, one_pass, passes
         self.store: Store | None = None
 
     def _store(self) -> Store:
@@ -98,8 +98,10 @@ class _Worker:
         if document is None:
             return Converted(number, None, None, None, _json(error_entry(loaded)))
         text = document.get("text") if isinstance(document.get("text"), str) else ""
-        record = index_record(loaded)
-        entry = _json(check_report(self.checker, document)) if self.one_pass else None
+        # the MinHash signature serves only the cross-report rules (and a cache that a later run
+        # with them may read): a one-pass run without a store skips it
+        record = index_record(loaded, similar=self.store_path is not None or not self.one_pass)
+        entry = _json(check_report(self.checker, document, passes=self.passes)) if self.one_pass else None
         blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.store_path else None
         return Converted(number, record, blob, text, entry)
 
@@ -120,28 +122,28 @@ class _Worker:
 
         document = store.document(key)
         with self.checker.comparing(lookup):
-            return number, _json(check_report(self.checker, document))
+            return number, _json(check_report(self.checker, document, passes=self.passes))
 
 
-def index_record(loaded: Loaded) -> Record:
-    """The index record of a converted input (engine.batch.crossindex)."""
+def index_record(loaded: Loaded, similar: bool = True) -> Record:
+    """The index record of a converted input (engine.batch.crossindex); `similar`: with its signature."""
     document, sha256, name = loaded.document or {}, loaded.sha256 or "", loaded.path.name
     meta = document.get("meta") or {}
     agency = meta.get("agency")
     year = meta.get("year") if isinstance(meta.get("year"), int) else None
     text = document.get("text") if isinstance(document.get("text"), str) else ""
     return Record(sha256, name, normalise_agency(agency), year, document.get("template"),
-                  signature(shingles(text, [agency])))
+                  signature(shingles(text, [agency])) if similar else None)
 
 
 _STATE: list[_Worker] = []  # the worker of this process (set by _init, or by Batch for --jobs 1)
 _FORKED: list[tuple[CheckerSpec, Checker]] = []  # the parent's checker, which forked workers inherit
 
 
-def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool) -> None:
+def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool, passes: bool = True) -> None:
     """Pool initializer: the packs, once per worker (a forked worker has the parent's loaded already)."""
     inherited = next((checker for given, checker in _FORKED if given == spec), None)
-    _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass)]
+    _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass, passes)]
 
 
 def _task(task: tuple[Any, ...]) -> Any:
@@ -155,8 +157,8 @@ class Batch:
     """One `nianbao check` run over many inputs (use it as a context manager: it owns a pool)."""
 
     def __init__(self, paths: Sequence[Path], spec: CheckerSpec, checker: Checker, jobs: int = 1,
-                 cache_dir: Path | None = None):
-        self.paths, self.spec, self.checker = list(paths), spec, checker
+                 cache_dir: Path | None = None, passes: bool = True):
+        self.paths, self.spec, self.checker, self.passes = list(paths), spec, checker, passes
         self.jobs = max(1, min(jobs, len(self.paths)))
         self.cache_dir = cache_dir
         self.one_pass = not checker.compares
@@ -188,7 +190,7 @@ class Batch:
                 self.cache_dir = None
         self.store_path = store_path
         if self.jobs == 1:
-            _STATE[:] = [_Worker(self.checker, store_path, self.one_pass)]
+            _STATE[:] = [_Worker(self.checker, store_path, self.one_pass, self.passes)]
         return self
 
     def _start_pool(self) -> None:
@@ -197,7 +199,7 @@ class Batch:
         if self.jobs > 1 and self.pool is None:
             _FORKED[:] = [(self.spec, self.checker)]
             self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
-                                                                              self.one_pass))
+                                                                              self.one_pass, self.passes))
 
     def __exit__(self, *exc: Any) -> None:
         if self.pool is not None:
@@ -227,6 +229,7 @@ class Batch:
         """Every input's (path, scorecard entry, report text), in input order."""
         tell = progress or (lambda phase, done, total: None)
         packs = packs_fingerprint(self.checker) if self.caching else ""
+        packs += "" if self.passes else "/passes-summarised"  # the entry's form is part of its key
         keys = self._known_documents()
         if self.one_pass:
             yield from self._one_pass(keys, packs, tell)
