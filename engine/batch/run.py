@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from engine.batch.store import FILE_NAME, Store, document_key, dump_blob, entry_key, packs_fingerprint
+from engine.batch.store import (FILE_NAME, Store, bindings_key, document_key, dump_blob, entry_key,
+                                packs_fingerprint)
 from engine.batch.single import Loaded, error_entry, load_input
 from engine.batch.crossindex import CrossIndex, Record
 from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
@@ -313,20 +314,12 @@ class Batch:
             done += 1
             tell(CONVERTING, done, n)
         self.store.commit()  # type: ignore[union-attr]  # the workers read what pass 1 stored
-        index = CrossIndex()
-        for number, record in enumerate(records):
-            if record is not None:
-                index.add(number, record)
-        bindings: dict[int, dict[str, str | None]] = {}
+        bindings = self._bindings(records, keys, packs)
         cached: set[int] = set()
-        for number, record in enumerate(records):
-            if record is None:
-                continue
-            bound = {s.key: _target(index.resolve(number, s), keys) for s in self.selectors}
-            bindings[number] = bound
+        for number, bound in bindings.items():
             if self.caching and self.store.has_entry(entry_key(keys[number], packs, sorted(bound.items()))):  # type: ignore
                 cached.add(number)
-        del index, records  # resolved: pass 2 needs only the bindings
+        del records  # resolved: pass 2 needs only the bindings
         tasks = (("check", number, keys[number], bindings[number]) for number in sorted(bindings)
                  if number not in cached)
         if len(bindings) > len(cached):
@@ -349,6 +342,29 @@ class Batch:
                 self.store.put_entry(ekey, entry)  # type: ignore[union-attr, arg-type]
             tell(CHECKING, number + 1, n)
             yield path, loaded, text
+
+
+    def _bindings(self, records: list[Record | None], keys: list[str | None], packs: str
+                  ) -> dict[int, dict[str, str | None]]:
+        """Each readable report's compare names → the document key each stands for (None, or missing).
+
+        Resolving searches the similarity index for every report; a cached batch whose inputs are
+        all unchanged reads the answer from the store instead (it depends on nothing else).
+        """
+        memo = bindings_key(packs, [s.key for s in self.selectors], keys) if self.caching else None
+        if memo is not None:
+            stored = self.store.bindings(memo)  # type: ignore[union-attr]
+            if stored is not None:
+                return {int(number): bound for number, bound in stored}
+        index = CrossIndex()
+        for number, record in enumerate(records):
+            if record is not None:
+                index.add(number, record)
+        bindings = {number: {s.key: _target(index.resolve(number, s), keys) for s in self.selectors}
+                    for number, record in enumerate(records) if record is not None}
+        if memo is not None:
+            self.store.put_bindings(memo, list(bindings.items()))  # type: ignore[union-attr]
+        return bindings
 
 
 def _target(found: int | None | object, keys: list[str | None]) -> str | None:
