@@ -165,6 +165,10 @@ def check(
     include_passes: Annotated[bool, typer.Option(
         "--include-passes", help="json, jsonl: list every passing result in full (by default they are "
                                  "counted in each report's `passes`).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Run the work on this dask.distributed scheduler (tcp://HOST:8786) instead of "
+                            "local processes; needs nianbao[dask]. Output is the same as with --jobs.",
+        show_default=False)] = None,
 ) -> None:
     """Convert, validate and check reports against every applicable rule pack.
 
@@ -206,7 +210,12 @@ def check(
     spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
     cache = None if no_cache else cache_dir or Path(CACHE_DIR)
     passes = include_passes or output_format not in SUMMARISED  # the other formats show every result
-    with Batch(paths, spec, checker, jobs or default_jobs(), cache, passes) as batch, ProgressDisplay() as progress:
+    try:
+        batch = Batch(paths, spec, checker, jobs or default_jobs(), cache, passes, scheduler).__enter__()
+    except InputError as error:  # --scheduler: dask missing, or the scheduler unreachable
+        say_error(error)
+        raise typer.Exit(BAD_INPUT) from None
+    with batch, ProgressDisplay() as progress:
         if batch.warning:
             progress.message(f"nianbao: {batch.warning}")
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from engine.batch.store import (FILE_NAME, Store, bindings_key, document_key, dump_blob, entry_key,
-                                packs_fingerprint)
+from engine.batch.store import (FILE_NAME, Store, bindings_key, decode_document, document_key, dump_blob,
+                                entry_key, packs_fingerprint)
 from engine.batch.single import Loaded, error_entry, load_input
 from engine.batch.crossindex import CrossIndex, Record
 from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
@@ -83,8 +83,11 @@ def _json(entry: dict[str, Any]) -> bytes:
 class _Worker:
     """What a pool process (or this one, with --jobs 1) does: convert, index, check."""
 
-    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool, passes: bool = True):
+    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool, passes: bool = True,
+                 keep: bool | None = None):
         self.checker, self.store_path, self.one_pass, self.passes = checker, store_path, one_pass, passes
+        # whether converted documents go back to the parent's store (a cluster worker has none itself)
+        self.keep = store_path is not None if keep is None else keep
         self.store: Store | None = None
 
     def _store(self) -> Store:
@@ -103,13 +106,17 @@ class _Worker:
         # with them may read): a one-pass run without a store skips it
         record = index_record(loaded, similar=self.store_path is not None or not self.one_pass)
         entry = _json(check_report(self.checker, document, passes=self.passes)) if self.one_pass else None
-        blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.store_path else None
+        blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.keep else None
         return Converted(number, record, blob, text, entry)
 
-    def check(self, number: int, key: str, bindings: dict[str, str | None]) -> tuple[int, bytes]:
-        """Check a stored document, the compare names bound to the stored documents `bindings` names."""
-        store = self._store()
+    def check(self, number: int, key: str, bindings: dict[str, str | None],
+              documents: dict[str, tuple[bytes, bytes]] | None = None) -> tuple[int, bytes]:
+        """Check a stored document, the compare names bound to the stored documents `bindings` names
+        (read from the store, or from `documents`, the stored rows a cluster task carries)."""
         loaded: dict[str, dict[str, Any]] = {}
+
+        def read(target: str) -> dict[str, Any]:
+            return decode_document(*documents[target]) if documents is not None else self._store().document(target)
 
         def lookup(selector: ReportSelector) -> Found | None:
             target = bindings.get(selector.key, _MISSING)
@@ -118,10 +125,10 @@ class _Worker:
             if target is None:
                 return Found(None, None)
             if target not in loaded:
-                loaded[target] = store.document(target)
+                loaded[target] = read(target)
             return Found(loaded[target], report_info(loaded[target]))
 
-        document = store.document(key)
+        document = read(key)
         with self.checker.comparing(lookup):
             return number, _json(check_report(self.checker, document, passes=self.passes))
 
@@ -158,8 +165,10 @@ class Batch:
     """One `nianbao check` run over many inputs (use it as a context manager: it owns a pool)."""
 
     def __init__(self, paths: Sequence[Path], spec: CheckerSpec, checker: Checker, jobs: int = 1,
-                 cache_dir: Path | None = None, passes: bool = True):
+                 cache_dir: Path | None = None, passes: bool = True, scheduler: Any = None):
         self.paths, self.spec, self.checker, self.passes = list(paths), spec, checker, passes
+        self.scheduler = scheduler  # a dask scheduler's address: the tasks run there (engine.batch.cluster)
+        self.cluster: Any = None
         self.jobs = max(1, min(jobs, len(self.paths)))
         self.cache_dir = cache_dir
         self.one_pass = not checker.compares
@@ -192,17 +201,27 @@ class Batch:
         self.store_path = store_path
         if self.jobs == 1:
             _STATE[:] = [_Worker(self.checker, store_path, self.one_pass, self.passes)]
+        if self.scheduler is not None:
+            self._start_pool()  # connect now: an unreachable scheduler fails before any output
         return self
 
     def _start_pool(self) -> None:
         """Start the workers, once, when there is work for them and before the first progress report
         (a fork must not copy a running progress thread)."""
+        if self.scheduler is not None:
+            if self.cluster is None:
+                from engine.batch.cluster import Cluster  # dask is an optional extra
+
+                self.cluster = Cluster(self.scheduler, (self.spec, self.one_pass, self.passes))
+            return
         if self.jobs > 1 and self.pool is None:
             _FORKED[:] = [(self.spec, self.checker)]
             self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
                                                                               self.one_pass, self.passes))
 
     def __exit__(self, *exc: Any) -> None:
+        if self.cluster is not None:
+            self.cluster.close()
         if self.pool is not None:
             self.pool.terminate() if exc[0] else self.pool.close()
             self.pool.join()
@@ -217,10 +236,19 @@ class Batch:
             shutil.rmtree(self.temp, ignore_errors=True)
 
     def _map(self, tasks: Iterable[tuple[Any, ...]], count: int) -> Iterator[Any]:
+        if self.cluster is not None:
+            return self.cluster.map(tasks, self._with_documents)
         if self.pool is None:  # --jobs 1, or nothing to do
             return map(_task, tasks)
         chunk = max(1, min(16, count // (self.jobs * 4)))
         return self.pool.imap(_task, tasks, chunk)
+
+    def _with_documents(self, task: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A task as a cluster worker needs it: a check carries the stored rows of what it reads."""
+        if task[0] != "check":
+            return task
+        wanted = {task[2], *(target for target in task[3].values() if target not in (None, _MISSING))}
+        return (*task, {key: self.store.raw(key) for key in sorted(wanted)})  # type: ignore[union-attr]
 
     @property
     def caching(self) -> bool:

@@ -108,6 +108,13 @@ def load_blob(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
+def decode_document(blob: bytes, text: bytes) -> dict[str, Any]:
+    """A document from its stored row (`Store.raw`), its text put back."""
+    document = load_blob(blob)
+    document["text"] = zlib.decompress(text).decode("utf-8")
+    return document
+
+
 class Store:
     """One SQLite file; open one Store per process (never share a connection across a fork)."""
 
@@ -136,14 +143,16 @@ class Store:
                          record.signature, document, text))
         self._wrote()
 
-    def document(self, key: str) -> dict[str, Any]:
-        """A stored document, its text put back."""
+    def raw(self, key: str) -> tuple[bytes, bytes]:
+        """A stored document as stored: (its blob, its compressed text), for `decode_document`."""
         row = self.db.execute("SELECT document, text FROM documents WHERE key=?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        document = load_blob(row[0])
-        document["text"] = zlib.decompress(row[1]).decode("utf-8")
-        return document
+        return row[0], row[1]
+
+    def document(self, key: str) -> dict[str, Any]:
+        """A stored document, its text put back."""
+        return decode_document(*self.raw(key))
 
     def text(self, key: str) -> str | None:
         """A stored document's text, or None."""
