@@ -211,7 +211,8 @@ def check(
     cache = None if no_cache else cache_dir or Path(CACHE_DIR)
     passes = include_passes or output_format not in SUMMARISED  # the other formats show every result
     try:
-        batch = Batch(paths, spec, checker, jobs or default_jobs(), cache, passes, scheduler).__enter__()
+        batch = Batch(paths, spec, checker, jobs or default_jobs(), cache, passes, scheduler,
+                      texts=FORMATS[output_format].uses_text).__enter__()
     except InputError as error:  # --scheduler: dask missing, or the scheduler unreachable
         say_error(error)
         raise typer.Exit(BAD_INPUT) from None

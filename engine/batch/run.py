@@ -165,8 +165,9 @@ class Batch:
     """One `nianbao check` run over many inputs (use it as a context manager: it owns a pool)."""
 
     def __init__(self, paths: Sequence[Path], spec: CheckerSpec, checker: Checker, jobs: int = 1,
-                 cache_dir: Path | None = None, passes: bool = True, scheduler: Any = None):
+                 cache_dir: Path | None = None, passes: bool = True, scheduler: Any = None, texts: bool = True):
         self.paths, self.spec, self.checker, self.passes = list(paths), spec, checker, passes
+        self.texts = texts  # whether run() yields the report texts (a stored text is read and unzipped)
         self.scheduler = scheduler  # a dask scheduler's address: the tasks run there (engine.batch.cluster)
         self.cluster: Any = None
         self.jobs = max(1, min(jobs, len(self.paths)))
@@ -298,7 +299,7 @@ class Batch:
             key: str | None = None
             if number in cached:
                 key = cached[number]
-                entry, text = self.store.entry(entry_key(key, packs, [])), self.store.text(key)  # type: ignore[union-attr]
+                entry, text = self.store.entry(entry_key(key, packs, [])), self._text(key)  # type: ignore[union-attr]
                 fresh = False
             else:
                 result, fresh = next(results), True
@@ -308,12 +309,16 @@ class Batch:
                         key = self._keep(result)
                 else:
                     key = keys[number]
-                    entry, text = result[1], self.store.text(key)  # type: ignore[union-attr, arg-type]
+                    entry, text = result[1], self._text(key)  # type: ignore[arg-type]
             loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
             if fresh and key and self.caching and loaded.get("error") is None:
                 self.store.put_entry(entry_key(key, packs, []), entry)  # type: ignore[union-attr, arg-type]
             tell(CHECKING, number + 1, n)
             yield path, loaded, text
+
+    def _text(self, key: str) -> str | None:
+        """A stored report's text, when the output shows report lines (json and jsonl do not)."""
+        return self.store.text(key) if self.texts else None  # type: ignore[union-attr]
 
     def _keep(self, result: Converted) -> str:
         """Store a converted document; its key."""
@@ -364,7 +369,7 @@ class Batch:
                     entry = self.store.entry(ekey)  # type: ignore[union-attr]
                 else:
                     entry, fresh = next(results)[1], True
-                text = self.store.text(key)  # type: ignore[union-attr, arg-type]
+                text = self._text(key)  # type: ignore[arg-type]
             loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
             if fresh and self.caching and loaded.get("error") is None:
                 self.store.put_entry(ekey, entry)  # type: ignore[union-attr, arg-type]
