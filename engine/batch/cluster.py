@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from engine.batch.worker import _Worker, build_checker
 from engine.errors import InputError
 
 _WORKERS: dict[Any, Any] = {}  # on a cluster worker: configuration → its _Worker, built once
@@ -52,8 +53,6 @@ class Cluster:
 
 def run_task(configuration: tuple[Any, ...], task: tuple[Any, ...]) -> Any:
     """One task on a cluster worker (its checker built on first use, from the worker's own packs)."""
-    from engine.batch.run import _Worker, build_checker
-
     worker = _WORKERS.get(configuration)
     if worker is None:
         spec, one_pass, passes = configuration
