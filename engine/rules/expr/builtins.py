@@ -19,6 +19,7 @@ from engine.rules.expr import naming, runtime, textfacts
 from engine.rules.expr.functions import Arg, ArgError, FunctionSpec, FunctionTable, LoadEnv, Param
 from engine.rules.expr.functions import compile_regex as _regex
 from engine.rules.expr.runtime import EvalContext, TextMatch, TableRow, RuleRuntimeError
+from engine.rules.expr.scan import Scanner
 from engine.rules.expr.textfacts import place, view_span
 from engine.rules.expr.types import (ANY, BOOL, DATE, DEC, INT, STR, T, escape, join, list_of, nullable, parse_type,
                                 row_label, row_specs)
@@ -89,7 +90,7 @@ def _prepare_find(args: list[Arg], env: LoadEnv) -> tuple[Any, ...]:
     patterns = [patterns] if isinstance(patterns, str) else patterns
     compiled = tuple(_regex(p, 0) for p in patterns)
     try:  # one scan of the text for all patterns; separate scans only if they cannot be joined
-        joined: re.Pattern[str] | None = re.compile("|".join(f"(?:{p})" for p in patterns))
+        joined: Scanner | None = Scanner(re.compile("|".join(f"(?:{p})" for p in patterns)))
     except re.error:
         joined = None
     return ((compiled, joined),)
@@ -252,7 +253,7 @@ def _text_numbers(ctx: EvalContext, regex: re.Pattern[str], _pattern: str, secti
     return [n for n in found if n is not None]
 
 
-def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None], _value: Any,
+def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], Scanner | None], _value: Any,
                section: int | None = None) -> list[TextMatch]:
     tv, start, end = view_span(ctx, section)  # sentences joined across line breaks (textfacts)
     compiled, joined = patterns
@@ -260,7 +261,7 @@ def _text_find(ctx: EvalContext, patterns: tuple[tuple[re.Pattern[str], ...], re
     if joined is not None:  # leftmost matches, never overlapping; the pattern is the first that matches there
         for m in joined.finditer(tv.text, start, end):
             if m.end() > m.start():
-                which = next((p for p in compiled if p.match(tv.text, m.start(), end)), joined)
+                which = next((p for p in compiled if p.match(tv.text, m.start(), end)), joined.regex)
                 found.append((m.start(), m.group(0), which.pattern))
     else:
         for regex in compiled:
