@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -111,7 +112,11 @@ class Batch:
         if self.jobs == 1:
             _STATE[:] = [_Worker(self.checker, store_path, self.one_pass, self.passes)]
         if self.scheduler is not None:
-            self._start_pool()  # connect now: an unreachable scheduler fails before any output
+            try:
+                self._start_pool()  # connect now: an unreachable scheduler fails before any output
+            except BaseException:  # no `with` body runs, so no __exit__: close the store here
+                self.__exit__(*sys.exc_info())
+                raise
         return self
 
     def _start_pool(self) -> None:
