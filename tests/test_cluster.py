@@ -21,6 +21,9 @@ def check(*args: str) -> int:
     return CliRunner().invoke(app, ["check", *args]).exit_code
 
 
+UNREADABLE = 2  # the corpus holds zz_empty.txt, and any input that could not be checked is exit 2
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as here:
@@ -45,7 +48,7 @@ def test_the_cluster_gives_the_bytes_of_jobs(cluster, corpus, tmp_path, options)
     for name, how in (("jobs1", ["--jobs", "1"]), ("jobs2", ["--jobs", "2"]),
                       ("dask", ["--scheduler", cluster.scheduler_address])):
         outputs[name] = tmp_path / f"{name}.jsonl"
-        assert check(str(corpus), "--format", "jsonl", "-o", str(outputs[name]), *options, *how) in (0, 1)
+        assert check(str(corpus), "--format", "jsonl", "-o", str(outputs[name]), *options, *how) == UNREADABLE
     assert outputs["dask"].read_bytes() == outputs["jobs1"].read_bytes() == outputs["jobs2"].read_bytes()
     assert outputs["dask"].read_bytes().count(b"\n") == len(list(corpus.rglob("*.txt")))
     with distributed.Client(cluster.scheduler_address) as client:  # the workers did the work
@@ -57,10 +60,10 @@ def test_the_cluster_gives_the_bytes_of_jobs(cluster, corpus, tmp_path, options)
 def test_a_cached_rerun_on_the_cluster_reads_the_cache(cluster, corpus, tmp_path) -> None:
     cache, first, second = tmp_path / "cache", tmp_path / "first.json", tmp_path / "second.json"
     local = tmp_path / "local.json"
-    assert check(str(corpus), "--format", "json", "-o", str(local), "--no-cache", "-j", "1") in (0, 1)
+    assert check(str(corpus), "--format", "json", "-o", str(local), "--no-cache", "-j", "1") == UNREADABLE
     for out in (first, second):
         assert check(str(corpus), "--format", "json", "-o", str(out), "--cache-dir", str(cache),
-                     "--scheduler", cluster.scheduler_address) in (0, 1)
+                     "--scheduler", cluster.scheduler_address) == UNREADABLE
     assert first.read_bytes() == second.read_bytes() == local.read_bytes()
 
 
