@@ -62,19 +62,35 @@ def engine_code() -> str:
 
 
 def _functions_key(functions: Any) -> list[Any]:
-    """The functions a pack was compiled against: names, signatures and implementations by name."""
+    """The functions a pack was compiled against: names, signatures, implementations by name, and the
+    code of the plugin modules that define them (the engine's own is in engine_code())."""
     if functions is None:
         return ["builtins"]
     out = []
     for spec in functions:
         impl = getattr(spec, "impl", None)
         out.append([spec.name, repr(spec.params), repr(spec.returns) if not callable(spec.returns) else
-                    _where(spec.returns), _where(impl), spec.context, spec.cache, _where(spec.prepare)])
+                    _where(spec.returns), _where(impl), spec.context, spec.cache, _where(spec.prepare),
+                    *(_module_code(getattr(value, "__module__", None))
+                      for value in (impl, spec.prepare, spec.returns) if callable(value))])
     return out
 
 
 def _where(value: Any) -> str:
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}" if value is not None else ""
+
+
+@functools.cache
+def _module_code(name: str | None) -> str:
+    """A hash of a plugin module's source file: a changed `prepare` or result type compiles afresh."""
+    module = sys.modules.get(name or "")
+    source = getattr(module, "__file__", None)  # None for C modules such as builtins
+    if not source or name == "engine" or (name or "").startswith("engine."):
+        return ""
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    except OSError:
+        return "?"
 
 
 def key(path: Path, content: bytes, functions: Any) -> str:
