@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
+import sys
 from pathlib import Path
 
 from engine.convert.pipeline import convert_file
@@ -48,3 +50,25 @@ def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch) -> None:
     blocker.write_text("not a folder")
     monkeypatch.setenv("NIANBAO_PACK_CACHE", str(blocker / "cache"))
     assert load_pack(NATIONAL).rule("A01") is not None
+
+
+
+def test_a_changed_plugin_function_changes_the_key(tmp_path, monkeypatch) -> None:
+    """A pack compiled against a plugin's function is compiled again when the plugin's code changes."""
+    from engine.rules import packcache
+    from engine.rules.expr.functions import FunctionSpec, Param
+    from engine.rules.expr.types import INT
+
+    plugin = tmp_path / "nianbao_test_plugin_fn.py"
+    plugin.write_text("def twice(x):\n    return 2 * x\n", encoding="utf-8")
+    found = importlib.util.spec_from_file_location("nianbao_test_plugin_fn", plugin)
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    monkeypatch.setitem(sys.modules, "nianbao_test_plugin_fn", module)  # removed again after the test
+    spec = FunctionSpec("twice", [Param("x", INT)], INT, module.twice)
+    packcache._module_code.cache_clear()
+    before = packcache.key(NATIONAL, b"pack", [spec])
+    assert packcache.key(NATIONAL, b"pack", [spec]) == before
+    plugin.write_text("def twice(x):\n    return x + x\n", encoding="utf-8")
+    packcache._module_code.cache_clear()
+    assert packcache.key(NATIONAL, b"pack", [spec]) != before
