@@ -71,3 +71,10 @@ def test_an_unreachable_scheduler_is_bad_input(corpus) -> None:
     result = CliRunner().invoke(app, ["check", str(corpus / "zz_empty.txt"), "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "scheduler" in result.stderr
+
+
+def test_a_malformed_scheduler_address_is_one_line(corpus) -> None:
+    result = CliRunner().invoke(app, ["check", str(corpus / "zz_empty.txt"), "--scheduler", "notanaddress"])
+    assert result.exit_code == 2
+    assert "scheduler" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

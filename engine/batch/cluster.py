@@ -32,7 +32,7 @@ class Cluster:
             raise InputError("--scheduler needs dask.distributed: pip install 'nianbao[dask]'", str(address)) from None
         try:
             self.client = Client(address, timeout="30s")
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:  # ValueError: not an address (no port, …)
             raise InputError(f"cannot reach the dask scheduler: {error}", str(address)) from None
         self.configuration, self.window = configuration, window
 
