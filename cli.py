@@ -24,7 +24,7 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "nianbao":
     signal.signal(signal.SIGINT, _interrupted)
 
 import json  # noqa: E402
-from contextlib import nullcontext  # noqa: E402
+from contextlib import ExitStack, nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Annotated, Optional  # noqa: E402
 
@@ -43,6 +43,7 @@ app = typer.Typer(
 )
 
 OK, FINDINGS, BAD_INPUT, INTERRUPTED = 0, 1, 2, 130
+SUMMARISED = ("json", "jsonl")  # formats whose entries count passing results instead of listing them
 
 
 def say_error(message: object) -> None:
@@ -192,6 +193,13 @@ def check(
         "--cache-dir", help="Cache of converted reports and results (default: .nianbao-cache in the "
                             "current directory).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    include_passes: Annotated[bool, typer.Option(
+        "--include-passes", help="json, jsonl: list every passing result in full (by default they are "
+                                 "counted in each report's `passes`).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Run the work on this dask.distributed scheduler (tcp://HOST:8786) instead of "
+                            "local processes; needs nianbao[dask]. Output is the same as with --jobs.",
+        show_default=False)] = None,
 ) -> None:
     """Convert, validate and check reports against every applicable rule pack.
 
@@ -202,7 +210,7 @@ def check(
         signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on: clean up, then exit 130
     try:
         code = _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
-                      no_cache)
+                      no_cache, include_passes, scheduler)
     except KeyboardInterrupt:
         # Workers ignore SIGINT and the pool is terminated on the way out; the cache has committed
         # what was done (a rerun resumes from it) and -o was never touched (see Destination).
@@ -213,7 +221,7 @@ def check(
 
 
 def _check(reports, pack, select, ignore, output_format, output, verbose, fail_on, jobs, cache_dir,
-           no_cache) -> int:
+           no_cache, include_passes=False, scheduler=None) -> int:
     """The check command's work; its exit code."""
     from engine import inputs
     from engine.batch.run import Batch, CheckerSpec, default_jobs
@@ -257,8 +265,17 @@ def _check(reports, pack, select, ignore, output_format, output, verbose, fail_o
     spec = CheckerSpec(tuple(pack or ()), tuple(_codes(select)), tuple(_codes(ignore)))
     cache = None if no_cache else cache_dir or Path(CACHE_DIR)
     header = {"failed": [_failed(problem) for problem in problems], "skipped": skipped}
-    with Batch(paths, spec, checker, jobs or default_jobs(), cache) as batch, ProgressDisplay() as progress, \
-            (destination or nullcontext(None)) as target:  # the -o file is replaced only if all goes well
+    passes = include_passes or output_format not in SUMMARISED  # the other formats show every result
+    batch = Batch(paths, spec, checker, jobs or default_jobs(), cache, passes, scheduler,
+                  texts=FORMATS[output_format].uses_text)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(batch)
+        except InputError as error:  # --scheduler: dask missing, or the scheduler unreachable
+            return usage(str(error))
+        progress = stack.enter_context(ProgressDisplay())
+        # the -o file is replaced only if all goes well
+        target = stack.enter_context(destination or nullcontext(None))
         if batch.warning:
             progress.message(f"nianbao: {batch.warning}")
 

@@ -23,40 +23,23 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from engine.batch.store import FILE_NAME, Store, document_key, dump_blob, entry_key, packs_fingerprint
-from engine.batch.single import Loaded, error_entry, load_input
 from engine.batch.crossindex import CrossIndex, Record
-from engine.rules.expr.compare import MISSING, Found, ReportSelector, report_info
-from engine.rules.catalog import select_packs
+from engine.batch.store import FILE_NAME, Store, bindings_key, document_key, entry_key, packs_fingerprint
+from engine.batch.worker import _MISSING, CheckerSpec, Converted, _Worker, build_checker, index_record
 from engine.rules.evaluation import Checker
-from engine.scorecard.entry import check_report
-from engine.similarity import normalise_agency, shingles, signature
+from engine.rules.expr.compare import MISSING
+
+__all__ = ["Batch", "CheckerSpec", "build_checker", "default_jobs", "index_record"]
 
 Progress = Callable[[str, int, int], None]  # (phase, reports done, reports in all)
 CONVERTING, CHECKING = "转换", "检查"
-_MISSING = "missing"  # how a task names a compare name with no eligible report (MISSING does not pickle)
-
-
-@dataclass(frozen=True)
-class CheckerSpec:
-    """What decides the checker (--pack, --select, --ignore): workers build theirs from it."""
-
-    packs: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-
-
-def build_checker(spec: CheckerSpec) -> Checker:
-    """The checker `spec` describes (problems loading packs were reported by the caller already)."""
-    packs, _, _ = select_packs(spec.packs)
-    return Checker(packs, select=spec.select, ignore=spec.ignore)
 
 
 def default_jobs() -> int:
@@ -67,86 +50,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-class Converted(NamedTuple):
-    """A pass-1 result: the index record, the document for the store, or the error entry."""
-
-    number: int
-    record: Record | None
-    document: bytes | None  # dump_blob of the document without its text (when there is a store)
-    text: str | None
-    entry: bytes | None  # the entry's JSON (one-pass batches, and errors)
-
-
-def _json(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-class _Worker:
-    """What a pool process (or this one, with --jobs 1) does: convert, index, check."""
-
-    def __init__(self, checker: Checker, store_path: str | None, one_pass: bool):
-        self.checker, self.store_path, self.one_pass = checker, store_path, one_pass
-        self.store: Store | None = None
-
-    def _store(self) -> Store:
-        if self.store is None:  # opened on first use, in the process that uses it
-            self.store = Store(self.store_path, readonly=True)  # type: ignore[arg-type]
-        return self.store
-
-    def convert(self, number: int, name: str) -> Converted:
-        """Read and convert one input; a bad one gives its error entry, never an exception."""
-        loaded = load_input(Path(name))
-        document = loaded.document
-        if document is None:
-            return Converted(number, None, None, None, _json(error_entry(loaded)))
-        text = document.get("text") if isinstance(document.get("text"), str) else ""
-        record = index_record(loaded)
-        entry = _json(check_report(self.checker, document)) if self.one_pass else None
-        blob = dump_blob({k: v for k, v in document.items() if k != "text"}) if self.store_path else None
-        return Converted(number, record, blob, text, entry)
-
-    def check(self, number: int, key: str, bindings: dict[str, str | None]) -> tuple[int, bytes]:
-        """Check a stored document, the compare names bound to the stored documents `bindings` names."""
-        store = self._store()
-        loaded: dict[str, dict[str, Any]] = {}
-
-        def lookup(selector: ReportSelector) -> Found | None:
-            target = bindings.get(selector.key, _MISSING)
-            if target == _MISSING:
-                return None
-            if target is None:
-                return Found(None, None)
-            if target not in loaded:
-                loaded[target] = store.document(target)
-            return Found(loaded[target], report_info(loaded[target]))
-
-        document = store.document(key)
-        with self.checker.comparing(lookup):
-            return number, _json(check_report(self.checker, document))
-
-
-def index_record(loaded: Loaded) -> Record:
-    """The index record of a converted input (engine.batch.crossindex)."""
-    document, sha256, name = loaded.document or {}, loaded.sha256 or "", loaded.path.name
-    meta = document.get("meta") or {}
-    agency = meta.get("agency")
-    year = meta.get("year") if isinstance(meta.get("year"), int) else None
-    text = document.get("text") if isinstance(document.get("text"), str) else ""
-    return Record(sha256, name, normalise_agency(agency), year, document.get("template"),
-                  signature(shingles(text, [agency])))
-
-
 _STATE: list[_Worker] = []  # the worker of this process (set by _init, or by Batch for --jobs 1)
 _FORKED: list[tuple[CheckerSpec, Checker]] = []  # the parent's checker, which forked workers inherit
 
 
-def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool) -> None:
+def _init(spec: CheckerSpec, store_path: str | None, one_pass: bool, passes: bool = True) -> None:
     """Pool initializer: the packs, once per worker (a forked worker has the parent's loaded already)."""
     # Ctrl-C is the parent's to handle (it terminates the pool): a worker that took it would print
     # a traceback and could leave the parent waiting for a result that never comes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     inherited = next((checker for given, checker in _FORKED if given == spec), None)
-    _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass)]
+    _STATE[:] = [_Worker(inherited or build_checker(spec), store_path, one_pass, passes)]
 
 
 def _task(task: tuple[Any, ...]) -> Any:
@@ -160,8 +74,11 @@ class Batch:
     """One `nianbao check` run over many inputs (use it as a context manager: it owns a pool)."""
 
     def __init__(self, paths: Sequence[Path], spec: CheckerSpec, checker: Checker, jobs: int = 1,
-                 cache_dir: Path | None = None):
-        self.paths, self.spec, self.checker = list(paths), spec, checker
+                 cache_dir: Path | None = None, passes: bool = True, scheduler: Any = None, texts: bool = True):
+        self.paths, self.spec, self.checker, self.passes = list(paths), spec, checker, passes
+        self.texts = texts  # whether run() yields the report texts (a stored text is read and unzipped)
+        self.scheduler = scheduler  # a dask scheduler's address: the tasks run there (engine.batch.cluster)
+        self.cluster: Any = None
         self.jobs = max(1, min(jobs, len(self.paths)))
         self.cache_dir = cache_dir
         self.one_pass = not checker.compares
@@ -193,23 +110,37 @@ class Batch:
                 self.cache_dir = None
         self.store_path = store_path
         if self.jobs == 1:
-            _STATE[:] = [_Worker(self.checker, store_path, self.one_pass)]
+            _STATE[:] = [_Worker(self.checker, store_path, self.one_pass, self.passes)]
+        if self.scheduler is not None:
+            try:
+                self._start_pool()  # connect now: an unreachable scheduler fails before any output
+            except BaseException:  # no `with` body runs, so no __exit__: close the store here
+                self.__exit__(*sys.exc_info())
+                raise
         return self
 
     def _start_pool(self) -> None:
         """Start the workers, once, when there is work for them and before the first progress report
         (a fork must not copy a running progress thread)."""
+        if self.scheduler is not None:
+            if self.cluster is None:
+                from engine.batch.cluster import Cluster  # dask is an optional extra
+
+                self.cluster = Cluster(self.scheduler, (self.spec, self.one_pass, self.passes))
+            return
         if self.jobs > 1 and self.pool is None:
             _FORKED[:] = [(self.spec, self.checker)]
             with _no_interrupt():  # workers start with SIGINT ignored, not just after _init ran
                 self.pool = multiprocessing.get_context().Pool(self.jobs, _init, (self.spec, self.store_path,
-                                                                                  self.one_pass))
+                                                                                  self.one_pass, self.passes))
 
     def __exit__(self, *exc: Any) -> None:
         with _no_interrupt():  # a second Ctrl-C must not cut the cleanup short (pool, cache commit)
             self._close(exc[0] is not None)
 
     def _close(self, failed: bool) -> None:
+        if self.cluster is not None:
+            self.cluster.close()
         if self.pool is not None:
             self.pool.terminate() if failed else self.pool.close()
             self.pool.join()
@@ -224,10 +155,19 @@ class Batch:
             shutil.rmtree(self.temp, ignore_errors=True)
 
     def _map(self, tasks: Iterable[tuple[Any, ...]], count: int) -> Iterator[Any]:
+        if self.cluster is not None:
+            return self.cluster.map(tasks, self._with_documents)
         if self.pool is None:  # --jobs 1, or nothing to do
             return map(_task, tasks)
         chunk = max(1, min(16, count // (self.jobs * 4)))
         return self.pool.imap(_task, tasks, chunk)
+
+    def _with_documents(self, task: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A task as a cluster worker needs it: a check carries the stored rows of what it reads."""
+        if task[0] != "check":
+            return task
+        wanted = {task[2], *(target for target in task[3].values() if target not in (None, _MISSING))}
+        return (*task, {key: self.store.raw(key) for key in sorted(wanted)})  # type: ignore[union-attr]
 
     @property
     def caching(self) -> bool:
@@ -237,6 +177,7 @@ class Batch:
         """Every input's (path, scorecard entry, report text), in input order."""
         tell = progress or (lambda phase, done, total: None)
         packs = packs_fingerprint(self.checker) if self.caching else ""
+        packs += "" if self.passes else "/passes-summarised"  # the entry's form is part of its key
         keys = self._known_documents()
         if self.one_pass:
             yield from self._one_pass(keys, packs, tell)
@@ -276,7 +217,7 @@ class Batch:
             key: str | None = None
             if number in cached:
                 key = cached[number]
-                entry, text = self.store.entry(entry_key(key, packs, [])), self.store.text(key)  # type: ignore[union-attr]
+                entry, text = self.store.entry(entry_key(key, packs, [])), self._text(key)  # type: ignore[union-attr]
                 fresh = False
             else:
                 result, fresh = next(results), True
@@ -286,12 +227,16 @@ class Batch:
                         key = self._keep(result)
                 else:
                     key = keys[number]
-                    entry, text = result[1], self.store.text(key)  # type: ignore[union-attr, arg-type]
+                    entry, text = result[1], self._text(key)  # type: ignore[arg-type]
             loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
             if fresh and key and self.caching and loaded.get("error") is None:
                 self.store.put_entry(entry_key(key, packs, []), entry)  # type: ignore[union-attr, arg-type]
             tell(CHECKING, number + 1, n)
             yield path, loaded, text
+
+    def _text(self, key: str) -> str | None:
+        """A stored report's text, when the output shows report lines (json and jsonl do not)."""
+        return self.store.text(key) if self.texts else None  # type: ignore[union-attr]
 
     def _keep(self, result: Converted) -> str:
         """Store a converted document; its key."""
@@ -320,20 +265,12 @@ class Batch:
             done += 1
             tell(CONVERTING, done, n)
         self.store.commit()  # type: ignore[union-attr]  # the workers read what pass 1 stored
-        index = CrossIndex()
-        for number, record in enumerate(records):
-            if record is not None:
-                index.add(number, record)
-        bindings: dict[int, dict[str, str | None]] = {}
+        bindings = self._bindings(records, keys, packs)
         cached: set[int] = set()
-        for number, record in enumerate(records):
-            if record is None:
-                continue
-            bound = {s.key: _target(index.resolve(number, s), keys) for s in self.selectors}
-            bindings[number] = bound
+        for number, bound in bindings.items():
             if self.caching and self.store.has_entry(entry_key(keys[number], packs, sorted(bound.items()))):  # type: ignore
                 cached.add(number)
-        del index, records  # resolved: pass 2 needs only the bindings
+        del records  # resolved: pass 2 needs only the bindings
         tasks = (("check", number, keys[number], bindings[number]) for number in sorted(bindings)
                  if number not in cached)
         if len(bindings) > len(cached):
@@ -350,12 +287,34 @@ class Batch:
                     entry = self.store.entry(ekey)  # type: ignore[union-attr]
                 else:
                     entry, fresh = next(results)[1], True
-                text = self.store.text(key)  # type: ignore[union-attr, arg-type]
+                text = self._text(key)  # type: ignore[arg-type]
             loaded = json.loads(entry)  # type: ignore[arg-type]  # fresh or cached: decoded from the same bytes
             if fresh and self.caching and loaded.get("error") is None:
                 self.store.put_entry(ekey, entry)  # type: ignore[union-attr, arg-type]
             tell(CHECKING, number + 1, n)
             yield path, loaded, text
+
+    def _bindings(self, records: list[Record | None], keys: list[str | None], packs: str
+                  ) -> dict[int, dict[str, str | None]]:
+        """Each readable report's compare names → the document key each stands for (None, or missing).
+
+        Resolving searches the similarity index for every report; a cached batch whose inputs are
+        all unchanged reads the answer from the store instead (it depends on nothing else).
+        """
+        memo = bindings_key(packs, [s.key for s in self.selectors], keys) if self.caching else None
+        if memo is not None:
+            stored = self.store.bindings(memo)  # type: ignore[union-attr]
+            if stored is not None:
+                return {int(number): bound for number, bound in stored}
+        index = CrossIndex()
+        for number, record in enumerate(records):
+            if record is not None:
+                index.add(number, record)
+        bindings = {number: {s.key: _target(index.resolve(number, s), keys) for s in self.selectors}
+                    for number, record in enumerate(records) if record is not None}
+        if memo is not None:
+            self.store.put_bindings(memo, list(bindings.items()))  # type: ignore[union-attr]
+        return bindings
 
 
 @contextlib.contextmanager

@@ -4,6 +4,9 @@
 - documents, keyed by the input's SHA-256, its file name (the document records it) and the engine
   fingerprint: the compressed document, its text, and the index record a batch needs (agency, year,
   template, MinHash signature), so a rerun converts nothing;
+- the compare bindings of a whole batch (which report each compare name of each report stood for),
+  keyed by the packs, the selectors and every input's document key, so an unchanged batch's rerun
+  skips the similarity search;
 - entries, keyed by the document key, the packs fingerprint (engine, pack names, versions and the
   SHA-256 of each pack file, plugin versions, the selected rules) and the bindings fingerprint (which
   report each compare name stood for): the scorecard entry exactly as JSON bytes. Fresh and cached
@@ -35,6 +38,7 @@ CREATE TABLE IF NOT EXISTS documents (
     key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, name TEXT NOT NULL, agency TEXT, year INTEGER,
     template TEXT, signature BLOB, document BLOB NOT NULL, text BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bindings (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -90,6 +94,11 @@ def entry_key(doc_key: str, packs: str, bindings: Iterable[Any]) -> str:
     return _digest([doc_key, packs, list(bindings)])
 
 
+def bindings_key(packs: str, selectors: Iterable[str], doc_keys: Iterable[str | None]) -> str:
+    """The key of a batch's resolved compare names: the packs, the selectors and every input's document."""
+    return _digest([packs, list(selectors), list(doc_keys)])
+
+
 def dump_blob(value: Any) -> bytes:
     """JSON, compressed (fast zlib: the store is read far more often than written)."""
     return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
@@ -97,6 +106,13 @@ def dump_blob(value: Any) -> bytes:
 
 def load_blob(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def decode_document(blob: bytes, text: bytes) -> dict[str, Any]:
+    """A document from its stored row (`Store.raw`), its text put back."""
+    document = load_blob(blob)
+    document["text"] = zlib.decompress(text).decode("utf-8")
+    return document
 
 
 class Store:
@@ -127,14 +143,16 @@ class Store:
                          record.signature, document, text))
         self._wrote()
 
-    def document(self, key: str) -> dict[str, Any]:
-        """A stored document, its text put back."""
+    def raw(self, key: str) -> tuple[bytes, bytes]:
+        """A stored document as stored: (its blob, its compressed text), for `decode_document`."""
         row = self.db.execute("SELECT document, text FROM documents WHERE key=?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        document = load_blob(row[0])
-        document["text"] = zlib.decompress(row[1]).decode("utf-8")
-        return document
+        return row[0], row[1]
+
+    def document(self, key: str) -> dict[str, Any]:
+        """A stored document, its text put back."""
+        return decode_document(*self.raw(key))
 
     def text(self, key: str) -> str | None:
         """A stored document's text, or None."""
@@ -145,6 +163,15 @@ class Store:
         """A stored scorecard entry's JSON bytes, or None."""
         row = self.db.execute("SELECT entry FROM entries WHERE key=?", (key,)).fetchone()
         return None if row is None else zlib.decompress(row[0])
+
+    def bindings(self, key: str) -> Any:
+        """A batch's stored compare bindings (`bindings_key`), or None."""
+        row = self.db.execute("SELECT value FROM bindings WHERE key=?", (key,)).fetchone()
+        return None if row is None else load_blob(row[0])
+
+    def put_bindings(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO bindings VALUES (?,?)", (key, dump_blob(value)))
+        self._wrote()
 
     def has_entry(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM entries WHERE key=?", (key,)).fetchone() is not None

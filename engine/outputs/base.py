@@ -38,6 +38,7 @@ class Writer:
 
     name: ClassVar[str] = ""
     needs_file: ClassVar[bool] = False  # binary or multi-part formats cannot go to stdout
+    uses_text: ClassVar[bool] = True  # whether `add` reads the report text (a batch skips reading it if not)
     description: ClassVar[str] = ""
 
     def __init__(self, target: Target, packs: Sequence[Pack] = (), options: Options | None = None):

@@ -17,6 +17,7 @@ class JsonWriter(Writer):
 
     name = "json"
     description = "the scorecard as one JSON document (schemas/scorecard.schema.json)"
+    uses_text = False
 
     def start(self, header: dict[str, Any]) -> None:
         super().start(header)

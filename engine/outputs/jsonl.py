@@ -13,6 +13,7 @@ class JsonLinesWriter(Writer):
 
     name = "jsonl"
     description = "one report entry per line (JSON Lines)"
+    uses_text = False
 
     def start(self, header: dict[str, Any]) -> None:
         super().start(header)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import InputError
-from engine.rules import yamlsource
+from engine.rules import packcache
 from engine.rules.packschema import PackError, PackErrors, close_match, schema_errors
-from engine.rules.yamlsource import Source, YamlError
+
+if TYPE_CHECKING:
+    from engine.rules.yamlsource import Source
 
 LEVELS = ("nationwide", "province", "prefecture")
 EXAMPLE_KINDS = ("pass", "fail", "not_applicable", "not_evaluable")
@@ -107,14 +109,32 @@ class Pack:
 
 
 def load_pack(path: str | Path, functions: Any = None) -> Pack:
-    """Load, check and compile one pack file; raise PackError listing every problem found."""
+    """Load, check and compile one pack file; raise PackError listing every problem found.
+
+    A pack compiled before (same file, engine and functions) comes from the disk cache (packcache).
+    """
     path = Path(path)
     errors = PackErrors(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
+        text = content.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         errors.add(f"cannot read the pack: {exc}", None)
         errors.raise_if_any()
+    cache_key = packcache.key(path, content, functions)
+    cached = packcache.load(cache_key)
+    if isinstance(cached, Pack) and cached.path == path:
+        return cached
+    pack = _compile_pack(path, text, errors, functions)
+    packcache.save(cache_key, pack)  # only a pack without errors gets here
+    return pack
+
+
+def _compile_pack(path: Path, text: str, errors: PackErrors, functions: Any) -> Pack:
+    """Parse, check and compile the text of a pack file (`load_pack` without the cache)."""
+    from engine.rules import yamlsource  # YAML is read only here: a cached pack needs none of it
+    from engine.rules.yamlsource import YamlError
+
     try:
         source = yamlsource.parse(text)
     except YamlError as exc:

@@ -8,12 +8,14 @@ import json
 from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import InputError
-from engine.rules.yamlsource import Source
+
+if TYPE_CHECKING:  # jsonschema and YAML are needed only to compile a pack, not to load a cached one
+    import jsonschema
+
+    from engine.rules.yamlsource import Source
 
 SCHEMA_FILE = "rulepack.schema.json"
 
@@ -40,6 +42,8 @@ def schema_path() -> Path:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(pack_schema())
 
 

@@ -104,8 +104,19 @@ def finding_id(pack: str, version: str, code: str, binding: dict[str, Any] | Non
             key = key if key is not None else value.get("value")
         else:
             key = value
-        bound.append([name, key])
-    text = json.dumps([pack, version, code, bound], ensure_ascii=False, separators=(",", ":"), default=str)
+        bound.append((name, key))
+    try:
+        return _finding_id(pack, version, code, tuple(bound))
+    except TypeError:  # an unhashable bound value (a list): computed afresh, the same way
+        return _finding_id.__wrapped__(pack, version, code, tuple(bound))
+
+
+# Memoised: a pack's rules bind the same rows in every report, and a JSON dump and a SHA-256 per
+# result were a tenth of a report's checking time.
+@functools.lru_cache(maxsize=1 << 16)
+def _finding_id(pack: str, version: str, code: str, bound: tuple[tuple[str, Any], ...]) -> str:
+    text = json.dumps([pack, version, code, [list(pair) for pair in bound]], ensure_ascii=False,
+                      separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -119,28 +130,46 @@ class LineIndex:
 
     def __init__(self, document: dict[str, Any]):
         self.document = document
-        self.first: dict[str, int] = {}
-        self.labels: dict[str, int] = {}
+        self._first: dict[str, int] | None = None  # built on the first `at`: only results binding rows ask
+        self._labels: dict[str, int] = {}
         text = document.get("text")
         self.count = text.count("\n") + 1 if isinstance(text, str) else None
+
+    @property
+    def first(self) -> dict[str, int]:
+        """Pointer → the first line of it or of anything under it (a row: its first cell's)."""
+        if self._first is None:
+            self._build()
+        return self._first
+
+    @property
+    def labels(self) -> dict[str, int]:
+        """A row's pointer → the line where its label is printed (a row whose cells are all blank has one)."""
+        if self._first is None:
+            self._build()
+        return self._labels
+
+    def _build(self) -> None:
+        first: dict[str, int] = {}
         containers: dict[str, Any] = {}  # a row's cells share it: resolved once
-        for pointer, where in (document.get("provenance") or {}).items():
+        for pointer, where in (self.document.get("provenance") or {}).items():
             line = where.get("line") if isinstance(where, dict) else None
             if not isinstance(line, int):
                 continue
             parent, _, key = pointer.rpartition("/")
             if parent not in containers:
-                containers[parent] = _resolve(document, parent)
+                containers[parent] = _resolve(self.document, parent)
             container = containers[parent]
             value = container.get(key.replace("~1", "/").replace("~0", "~")) if isinstance(container, dict) else None
             if isinstance(value, dict):  # a row: where its label is printed
-                self.labels[pointer] = line
+                self._labels[pointer] = line
                 continue
             parts = pointer.split("/")
             for end in range(2, len(parts) + 1):  # every ancestor: a row's line is its first cell's
                 prefix = "/".join(parts[:end])
-                if line < self.first.get(prefix, line + 1):
-                    self.first[prefix] = line
+                if line < first.get(prefix, line + 1):
+                    first[prefix] = line
+        self._first = first
 
     def valid(self, line: Any) -> bool:
         return isinstance(line, int) and line > 0 and (self.count is None or line <= self.count)
@@ -226,21 +255,30 @@ def _unique_ids(results: list[Result]) -> None:
 def report_entry(document: dict[str, Any] | None, results: Sequence[Result] = (), *,
                  source: dict[str, Any] | None = None, error: str | None = None,
                  notes: Iterable[dict[str, Any]] = (), packs: Sequence[Pack] = (),
-                 fit: PackFit | None = None) -> dict[str, Any]:
+                 fit: PackFit | None = None, passes: bool = True) -> dict[str, Any]:
     """One report of the scorecard: source, meta, template, packs, score, results, summary, notes.
 
     `source` ({name, sha256, format, path?}) defaults to the document's meta.source; when the report
     could not be converted, pass document=None and a one-line `error` (its score is then null).
     `packs` are the packs it was checked with: they give the rules' blocking flags and the scoring;
     `fit` is which of them apply to the report, when the caller has decided it already.
+    `passes=False` leaves passing results out of `results` and counts them in `passes` instead
+    (json and jsonl without --include-passes); every other key is the same either way.
     """
     document = document if isinstance(document, dict) else None
     fit = fit if fit is not None else pack_fit(packs, document)
     blocking = {(pack.name, rule.code) for pack in packs for rule in pack.rules if rule.blocking}
     lines = LineIndex(document) if document else None
-    entries = [result_entry(r, lines, (r["pack"], r["code"]) in blocking) for r in results]
-    _unique_ids(entries)
-    return {
+    if passes:
+        entries = [result_entry(r, lines, (r["pack"], r["code"]) in blocking) for r in results]
+        _unique_ids(entries)
+        shown = entries
+    else:  # a pass needs what scoring reads and its id (a later result's -2 counts it), no more
+        entries = [_pass_entry(r, (r["pack"], r["code"]) in blocking) if r["outcome"] == "pass"
+                   else result_entry(r, lines, (r["pack"], r["code"]) in blocking) for r in results]
+        _unique_ids(entries)
+        shown = [entry for entry in entries if entry["outcome"] != "pass"]
+    out = {
         "source": _source(document, source),
         "meta": document.get("meta") if document else None,
         "template": document.get("template") if document else None,
@@ -249,9 +287,31 @@ def report_entry(document: dict[str, Any] | None, results: Sequence[Result] = ()
         "score": score_report(entries, profile_for(fit), document.get("notes") or ())
         if document and not error else None,
         "summary": summarize(entries),
-        "results": entries,
+        "results": shown,
         "notes": [_note(note) for note in notes],
     }
+    if not passes:
+        out["passes"] = _passes(entries)
+    return out
+
+
+def _pass_entry(result: Result, blocking: bool) -> Result:
+    return {"pack": result["pack"], "code": result["code"], "title": result["title"],
+            "severity": result["severity"], "category": result["category"], "blocking": blocking,
+            "outcome": "pass", "id": finding_id(result["pack"], result["pack_version"], result["code"],
+                                                result.get("binding"))}
+
+
+def _passes(entries: Sequence[Result]) -> dict[str, Any]:
+    """The passing results in brief: how many, per category, and the rules (pack:code) that gave them."""
+    by_category: dict[str, int] = {}
+    rules: dict[str, int] = {}
+    for entry in entries:
+        if entry["outcome"] == "pass":
+            by_category[entry["category"]] = by_category.get(entry["category"], 0) + 1
+            name = f"{entry['pack']}:{entry['code']}"
+            rules[name] = rules.get(name, 0) + 1
+    return {"count": sum(by_category.values()), "by_category": by_category, "rules": rules}
 
 
 def _note(note: dict[str, Any]) -> dict[str, Any]:
@@ -263,13 +323,13 @@ def _note(note: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_report(checker: Checker, document: dict[str, Any], *, source: dict[str, Any] | None = None,
-                 conversion_notes: bool = True) -> dict[str, Any]:
+                 conversion_notes: bool = True, passes: bool = True) -> dict[str, Any]:
     """Check one document and return its scorecard entry (conversion notes first, then the checker's)."""
     fit = checker.fit(document)
     results = checker.check(document, fit=fit)
     notes = list(document.get("notes") or ()) if conversion_notes else []
     return report_entry(document, results, source=source, notes=notes + checker.notes(document, fit),
-                        packs=checker.packs, fit=fit)
+                        packs=checker.packs, fit=fit, passes=passes)
 
 
 def scorecard(packs: Sequence[Pack], reports: Iterable[dict[str, Any]],

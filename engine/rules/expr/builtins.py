@@ -19,6 +19,7 @@ from engine.rules.expr import naming, runtime, textfacts
 from engine.rules.expr.functions import Arg, ArgError, FunctionSpec, FunctionTable, LoadEnv, Param
 from engine.rules.expr.functions import compile_regex as _regex
 from engine.rules.expr.runtime import EvalContext, TextMatch, TableRow, RuleRuntimeError
+from engine.rules.expr.scan import Scanner
 from engine.rules.expr.textfacts import place, view_span
 from engine.rules.expr.types import (ANY, BOOL, DATE, DEC, INT, STR, T, escape, join, list_of, nullable, parse_type,
                                 row_label, row_specs)
@@ -89,7 +90,7 @@ def _prepare_find(args: list[Arg], env: LoadEnv) -> tuple[Any, ...]:
     patterns = [patterns] if isinstance(patterns, str) else patterns
     compiled = tuple(_regex(p, 0) for p in patterns)
     try:  # one scan of the text for all patterns; separate scans only if they cannot be joined
-        joined: re.Pattern[str] | None = re.compile("|".join(f"(?:{p.pattern})" for p in compiled))
+        joined: Scanner | None = Scanner(re.compile("|".join(f"(?:{p.pattern})" for p in compiled)))
     except re.error:
         joined = None
     return ((compiled, joined, tuple(patterns)),)
