@@ -7,20 +7,31 @@ the terminal (a pipe, a file, CI logs) it shows nothing; messages still go to st
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
-                           TimeRemainingColumn)
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
-class RateColumn(ProgressColumn):
-    """Reports per second."""
+def _bars(console: Console | None) -> Progress:
+    """The bars; rich is imported only here, since most runs (pipes, CI, one report) show none (~20 ms)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
+                               TimeRemainingColumn)
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.1f} 份/秒", style="progress.data.speed")
+    class RateColumn(ProgressColumn):
+        """Reports per second."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:,.1f} 份/秒", style="progress.data.speed")
+
+    # stdout is the scorecard's: never redirect it into the bars' console
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                    TextColumn("剩余"), TimeRemainingColumn(), console=console or Console(stderr=True),
+                    transient=True, redirect_stdout=False, redirect_stderr=False)
 
 
 class ProgressDisplay:
@@ -46,11 +57,7 @@ class ProgressDisplay:
         if not self.enabled:
             return
         if self.progress is None:
-            # stdout is the scorecard's: never redirect it into the bars' console
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     RateColumn(), TextColumn("剩余"), TimeRemainingColumn(),
-                                     console=self.console or Console(stderr=True), transient=True,
-                                     redirect_stdout=False, redirect_stderr=False)
+            self.progress = _bars(self.console)
             self.progress.start()
         if phase not in self.tasks:
             self.tasks[phase] = self.progress.add_task(phase, total=total)

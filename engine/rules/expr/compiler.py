@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from engine.rules.expr import codegen
 from engine.rules.expr.typecheck import TypeChecker
@@ -29,6 +27,9 @@ from engine.rules.expr.parsing import (Locate, RuleCompileError, RuleSyntaxError
 from engine.rules.expr.runtime import EvalContext, TableRow
 from engine.rules.expr.plan import Evaluation, Plan
 from engine.rules.expr.types import ANY, T, describe, from_schema, nullable, titles
+
+if TYPE_CHECKING:  # lark is imported where a pack is compiled: loading packs from the cache never needs it
+    from lark import Token, Tree
 
 
 def compile_rule(*, assertion: str | Mapping[str, str], templates: Iterable[str], when: str | None = None,
@@ -194,6 +195,8 @@ def _env_for(template: str, schemas: Mapping[str, Any] | None) -> LoadEnv:
 
 def _names_in(tree: Tree | Token) -> set[str]:
     """The bare names an expression uses (not keys after a dot)."""
+    from lark import Token
+
     if isinstance(tree, Token):
         return set()
     found = {str(tree.children[0])} if tree.data == "name" else set()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from importlib.resources import files
-
-from lark import Lark, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from engine.errors import InputError
+
+if TYPE_CHECKING:  # lark is imported where a pack is compiled: loading packs from the cache never needs it
+    from lark import Lark, Tree
+    from lark.exceptions import UnexpectedInput
 
 Locate = Callable[[str, int], tuple[int, int]]
 _SYMBOLS = {"LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]", "COMMA": ",", "DOT": ".", "COLON": ":",
@@ -37,6 +39,8 @@ class RuleTypeError(RuleCompileError):
 @functools.cache
 def parser() -> Lark:
     """The expression parser (LALR, built once)."""
+    from lark import Lark
+
     grammar = files("engine.rules.expr").joinpath("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
 
@@ -49,6 +53,8 @@ def default_locate(texts: dict[str, str]) -> Locate:
 
 
 def parse(text: str, part: str, locate: Locate, base: int = 0) -> Tree:
+    from lark.exceptions import UnexpectedInput
+
     try:
         return parser().parse(text)
     except UnexpectedInput as exc:
@@ -58,6 +64,8 @@ def parse(text: str, part: str, locate: Locate, base: int = 0) -> Tree:
 
 
 def _offset(exc: UnexpectedInput, text: str) -> int:
+    from lark.exceptions import UnexpectedEOF, UnexpectedToken
+
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
         return len(text.rstrip())
     if isinstance(exc, UnexpectedToken):
@@ -66,6 +74,8 @@ def _offset(exc: UnexpectedInput, text: str) -> int:
 
 
 def _describe(exc: UnexpectedInput, text: str, offset: int) -> str:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(exc, UnexpectedCharacters):
         return f"unexpected character {text[offset]!r}"
     names = getattr(exc, "expected", ()) or ()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from engine.rules.expr.functions import NOT_CONSTANT, Arg, ArgError, FunctionTable, LoadEnv, Param
 from engine.rules.expr.nodes import CheckError, Node, param_for, place_label, refable
 from engine.rules.expr.types import (ANY, BOOL, DEC, INT, NULL, STR, T, TypeProblem, accepts, describe, escape, indexed,
                                 join, kinds_match, list_of, member, members, nullable, suggest)
+
+if TYPE_CHECKING:  # lark is imported where a pack is compiled: loading packs from the cache never needs it
+    from lark import Token, Tree
 
 _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -35,6 +36,8 @@ class TypeChecker:
     # ---- helpers ----
 
     def _span(self, tree: Tree | Token) -> tuple[int, int]:
+        from lark import Token
+
         if isinstance(tree, Token):
             return tree.start_pos or 0, tree.end_pos or 0
         meta = tree.meta
@@ -204,6 +207,8 @@ class TypeChecker:
                              f"applications.new_received, or a row)", arg)
 
     def _quantifier(self, tree: Tree, op: str) -> Node:
+        from lark import Token
+
         name_token, list_tree, body_tree = tree.children
         name = str(name_token)
         assert isinstance(name_token, Token)
