@@ -18,12 +18,15 @@ with probability 1 − (1 − s⁴)³² (≈1 at s = 0.8, 0.87 at 0.5, 0.23 at 0
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+
+from engine.normalization import nfkc
 
 SHINGLE = 5
 BINS, BANDS = 128, 32
@@ -49,11 +52,10 @@ def normalise_agency(name: object) -> str | None:
     return text or None
 
 
-def _runs(text: str, ignore: Iterable[str | None] = ()) -> list[str]:
-    text = unicodedata.normalize("NFKC", text)
+def _runs(text: str, ignore: Iterable[str] = ()) -> list[str]:
+    text = nfkc(text)
     for name in ignore:
-        if isinstance(name, str) and name.strip():
-            text = text.replace(unicodedata.normalize("NFKC", name.strip()), " ")
+        text = text.replace(unicodedata.normalize("NFKC", name), " ")
     return _RUN.findall(text)
 
 
@@ -61,7 +63,7 @@ def _grams(runs: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for run in runs:
         if len(run) >= SHINGLE:
-            out.update(run[i:i + SHINGLE] for i in range(len(run) - SHINGLE + 1))
+            out.update([run[i:i + SHINGLE] for i in range(len(run) - SHINGLE + 1)])
     return out
 
 
@@ -83,14 +85,20 @@ def template_shingles() -> frozenset[str]:
 
 def shingles(text: str, ignore: Iterable[str | None] = ()) -> frozenset[str]:
     """The shingle set of a report text (see the module docstring), `ignore` names cut out first."""
-    return frozenset(_grams(_runs(text or "", ignore)) - template_shingles())
+    names = tuple(name.strip() for name in ignore if isinstance(name, str) and name.strip())
+    return _shingles(text or "", names)
+
+
+@functools.lru_cache(maxsize=8)  # a batch indexes a report and its rules compare it: one computation
+def _shingles(text: str, ignore: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_grams(_runs(text, ignore)) - template_shingles())
 
 
 def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> Decimal:
     """|a ∩ b| / |a ∪ b| rounded half up to 4 decimals; 0 when both are empty."""
     if len(a) > len(b):
         a, b = b, a
-    common = sum(1 for item in a if item in b)
+    common = len(a & b)
     union = len(a) + len(b) - common
     if not union:
         return Decimal(0)
@@ -124,8 +132,7 @@ def signature(items: Iterable[str]) -> bytes | None:
 
 def estimate(a: bytes, b: bytes) -> float:
     """The share of equal bins of two signatures: an estimate of the Jaccard index."""
-    x, y = array("I", a), array("I", b)
-    return sum(1 for p, q in zip(x, y) if p == q) / BINS
+    return sum(map(operator.eq, array("I", a), array("I", b))) / BINS
 
 
 class NearIndex:

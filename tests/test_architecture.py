@@ -20,7 +20,7 @@ def test_no_import_cycle_in_the_engine() -> None:
 
 def test_engine_root_holds_only_the_shared_modules() -> None:
     modules = sorted(p.name for p in ENGINE.glob("*.py"))
-    assert modules == ["__init__.py", "errors.py", "inputs.py", "similarity.py", "templates.py"]
+    assert modules == ["__init__.py", "errors.py", "inputs.py", "normalization.py", "similarity.py", "templates.py"]
 
 
 def test_no_module_is_too_long_to_read() -> None:

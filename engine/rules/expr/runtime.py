@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 import decimal
-import functools
 import json
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Any
+
+from engine.normalization import nfkc, piece_nfkc, pieces
 
 
 _MAX_DIGITS = 28  # the default decimal context's precision
@@ -65,59 +65,6 @@ class TextMatch(dict):
         return f"{self['text']}（第{self['line']}行）"
 
 
-@functools.lru_cache(maxsize=16)  # a report's text is searched by many rules: normalised once
-def nfkc(text: str) -> str:
-    """The text as text functions see it: NFKC, so full-width digits, letters and punctuation are ASCII.
-
-    Normalised only in the runs NFKC changes (with a character's combining marks, if the text has any):
-    unicodedata.normalize over a whole report is several times slower, since nearly every line holds
-    a full-width comma."""
-    parts = _pieces(text).split(text)
-    if len(parts) > 1:
-        parts[1::2] = [_piece(part) for part in parts[1::2]]
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=4096)
-def _piece(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-def _pieces(text: str) -> re.Pattern[str]:
-    """The pattern of the runs to normalise in `text` (one group, never a line break)."""
-    marks, changed, both = _classes()
-    return both if marks.search(text) else changed
-
-
-@functools.cache
-def _classes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """Combining marks (and Hangul vowel and final jamo, which compose alike); runs of characters NFKC
-    maps to something else; either of these after any character. Built once per process (~15 ms)."""
-    marks, changed = [], []
-    for code in range(0x10000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        char = chr(code)
-        if unicodedata.combining(char) or 0x1160 <= code <= 0x11FF:
-            marks.append(code)
-        if not unicodedata.is_normalized("NFKC", char):
-            changed.append(code)
-    changed_run = f"[{_ranges(changed)}\\U00010000-\\U0010FFFF]+"
-    return (re.compile(f"[{_ranges(marks)}]"), re.compile(f"({changed_run})"),
-            re.compile(f"([^\\n][{_ranges(marks)}]+|{changed_run})"))
-
-
-def _ranges(codes: list[int]) -> str:
-    """A regex character class body for sorted code points."""
-    spans: list[list[int]] = []
-    for code in codes:
-        if spans and spans[-1][1] == code - 1:
-            spans[-1][1] = code
-        else:
-            spans.append([code, code])
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
-
-
 def nfkc_pattern(pattern: str) -> str:
     """A regex that matches in NFKC text what it was written to match: each character that NFKC changes
     becomes its normalised form, escaped (so "（一）" stays literal text, "[０-９]" reads "[0-9]")."""
@@ -138,9 +85,9 @@ def _column_map(line: str) -> list[int]:
     """For each character of nfkc(line), the 0-based column of the printed character it came from."""
     columns: list[int] = []
     at = 0
-    for piece in _pieces(line).finditer(line):
+    for piece in pieces(line).finditer(line):
         columns += range(at, piece.start())
-        columns += [piece.start()] * len(_piece(piece.group()))
+        columns += [piece.start()] * len(piece_nfkc(piece.group()))
         at = piece.end()
     columns += range(at, len(line))
     return columns
